@@ -1,0 +1,12 @@
+from django.core.management import call_command
+from django.db import migrations
+
+
+def create_cache_table(apps, schema_editor):
+    # The login throttle uses the database cache; every database (tests included) needs its table.
+    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("accounts", "0001_initial")]
+    operations = [migrations.RunPython(create_cache_table, migrations.RunPython.noop)]

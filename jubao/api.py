@@ -1,0 +1,50 @@
+"""The JSON API root: /api/v1/…, OpenAPI at /api/openapi.json, docs at /api/docs."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.security import APIKeyHeader, HttpBearer, django_auth
+
+from jubao.accounts.services import api_token_authenticate
+from jubao.cases.api import router as cases_router
+from jubao.cases.errors import CaseError
+
+
+class StaffToken(HttpBearer):
+    """`Authorization: Bearer jbk_…` — a staff integration token (see /staff/account/tokens/)."""
+
+    def authenticate(self, request: HttpRequest, token: str):  # type: ignore[no-untyped-def]
+        user = api_token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class StaffTokenHeader(APIKeyHeader):
+    param_name = "X-Api-Token"
+
+    def authenticate(self, request: HttpRequest, key: str | None):  # type: ignore[no-untyped-def]
+        user = api_token_authenticate(key or "")
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Jubao API",
+    version="1",
+    description="Everything the staff UI does, with exactly the same permissions.",
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    auth=[StaffToken(), StaffTokenHeader(), django_auth],
+)
+
+
+@api.exception_handler(CaseError)
+def case_error(request: HttpRequest, exc: CaseError):  # type: ignore[no-untyped-def]
+    return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=exc.status_code)
+
+
+api.add_router("/v1/cases", cases_router)

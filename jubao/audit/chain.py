@@ -1,0 +1,151 @@
+"""Appending to and verifying the hash chain.
+
+Appending locks the single head row (SELECT … FOR UPDATE on PostgreSQL; SQLite's
+IMMEDIATE transactions already serialise writers), so sequence numbers are gapless and
+each event's `prev_hash` is the hash of the one before, whatever process wrote it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import ActorKind, AuditChainHead, AuditEvent
+
+GENESIS_HASH = "0" * 64
+
+
+def _digest(algorithm: str, data: bytes) -> str:
+    if algorithm == "sm3":
+        h = hashes.Hash(hashes.SM3())
+        h.update(data)
+        return h.finalize().hex()
+    if algorithm == "sha256":
+        return hashlib.sha256(data).hexdigest()
+    raise ValueError(f"unknown audit hash algorithm {algorithm!r}")
+
+
+def _canonical(event: AuditEvent) -> bytes:
+    body = {
+        "seq": event.seq,
+        "created_at": event.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "kind": event.kind,
+        "case": event.case_id,
+        "actor_kind": event.actor_kind,
+        "actor": event.actor_id,
+        "actor_label": event.actor_label,
+        "from": event.from_state,
+        "to": event.to_state,
+        "reason": event.reason,
+        "payload": event.payload,
+        "reporter_visible": event.reporter_visible,
+        "prev": event.prev_hash,
+    }
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def event_hash(event: AuditEvent) -> str:
+    return _digest(event.algorithm, _canonical(event))
+
+
+@dataclass
+class EventDraft:
+    kind: str
+    actor_kind: str = ActorKind.SYSTEM
+    actor_id: int | None = None
+    actor_label: str = ""
+    case_id: int | None = None
+    from_state: str = ""
+    to_state: str = ""
+    reason: str = ""
+    payload: dict[str, Any] = field(default_factory=dict)
+    reporter_visible: bool = False
+
+
+def _locked_head() -> AuditChainHead:
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditChainHead.objects.get_or_create(pk=1)
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def append_events(drafts: Sequence[EventDraft], *, now: datetime | None = None) -> list[AuditEvent]:
+    """Append events to the chain inside the caller's transaction (one is opened if none is)."""
+    if not drafts:
+        return []
+    algorithm = settings.JUBAO_AUDIT_HASH
+    created_at = now or timezone.now()
+    with transaction.atomic():
+        head = _locked_head()
+        seq, prev = head.seq, head.hash
+        events = []
+        for draft in drafts:
+            seq += 1
+            event = AuditEvent(
+                seq=seq,
+                created_at=created_at,
+                kind=draft.kind,
+                case_id=draft.case_id,
+                actor_kind=draft.actor_kind,
+                actor_id=draft.actor_id,
+                actor_label=draft.actor_label,
+                from_state=draft.from_state,
+                to_state=draft.to_state,
+                reason=draft.reason,
+                payload=_jsonable(draft.payload),
+                reporter_visible=draft.reporter_visible,
+                algorithm=algorithm,
+                prev_hash=prev,
+            )
+            event.hash = event_hash(event)
+            prev = event.hash
+            events.append(event)
+        AuditEvent.objects.bulk_create(events, batch_size=1000)
+        head.seq, head.hash = seq, prev
+        head.save(update_fields=["seq", "hash"])
+    return events
+
+
+def append_event(draft: EventDraft, *, now: datetime | None = None) -> AuditEvent:
+    return append_events([draft], now=now)[0]
+
+
+def _jsonable(payload: dict[str, Any]) -> dict[str, Any]:
+    # Round-trip so that what is hashed is exactly what the JSON column gives back.
+    loaded: dict[str, Any] = json.loads(json.dumps(payload, ensure_ascii=False, default=str))
+    return loaded
+
+
+@dataclass
+class ChainBreak:
+    seq: int
+    problem: str
+
+
+def iter_breaks(batch_size: int = 5000) -> Iterator[ChainBreak]:
+    """Walk the chain in order and yield every broken link."""
+    expected_seq = 1
+    prev = GENESIS_HASH
+    for event in AuditEvent.objects.order_by("seq").iterator(chunk_size=batch_size):
+        if event.seq != expected_seq:
+            yield ChainBreak(expected_seq, f"event #{expected_seq} is missing (next present is #{event.seq})")
+        if event.prev_hash != prev:
+            yield ChainBreak(event.seq, f"event #{event.seq} does not follow the previous event (removed or reordered)")
+        if event_hash(event) != event.hash:
+            yield ChainBreak(event.seq, f"event #{event.seq} was altered: its content no longer matches its hash")
+        prev = event.hash
+        expected_seq = event.seq + 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.seq != expected_seq - 1 or head.hash != prev):
+        yield ChainBreak(head.seq, f"the chain ends at #{expected_seq - 1} but the head records #{head.seq}: "
+                                   "events were removed from the end")

@@ -1,0 +1,119 @@
+"""Writes to cases and reports. Views and the API call these and nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jubao.accounts.actors import Actor
+from jubao.audit.chain import EventDraft, append_event
+from jubao.deadlines.models import PolicyPack, Stage
+from jubao.deadlines.services import DeadlineEffects, apply_effects
+from jubao.organisation.models import Region
+
+from . import numbers
+from .errors import TransitionRejected
+from .models import Case, Channel, Report
+from .selectors import case_get_for
+from .workflow import apply_transition, refresh_deadline_summary
+
+
+@dataclass
+class ReportInput:
+    channel: str
+    kind: str
+    title: str
+    body: str
+    region: Region
+    address: str = ""
+    occurred_on: date | None = None
+    occurred_text: str = ""
+    reported_subject: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    contact_preference: str = ""
+    external_id: str = ""
+    identity_id: int | None = None
+    reporter_pseudonym: str = ""
+    policy_pack_code: str = ""
+
+
+REGISTRATION_EFFECTS = DeadlineEffects(start=(Stage.TRIAGE, Stage.ACCEPTANCE))
+
+
+def _unique_number(prefix: str, on: date, model: type, field: str) -> str:
+    for _attempt in range(20):
+        candidate = numbers.generate(prefix, on)
+        if not model.objects.filter(**{field: candidate}).exists():
+            return candidate
+    raise RuntimeError("could not find a free number")  # 20 collisions in 10^7 means something is badly wrong
+
+
+def _policy_pack(code: str) -> PolicyPack:
+    pack = PolicyPack.objects.filter(code=code).first() if code else PolicyPack.objects.filter(is_default=True).first()
+    if pack is None:
+        raise TransitionRejected(_("No policy pack is configured; load the policy packs first."))
+    return pack
+
+
+@transaction.atomic
+def case_register(*, actor: Actor, report: ReportInput, now: datetime | None = None) -> Report:
+    """Register a new report as a new case in state `registered` and start its intake clocks."""
+    now = now or timezone.now()
+    if report.channel not in Channel.values:
+        raise TransitionRejected(_("Unknown channel."), field="channel")
+    if not report.title.strip() or not report.body.strip():
+        raise TransitionRejected(_("Say what happened."), field="body")
+    local_day = timezone.localtime(now).date()
+    case = Case.objects.create(
+        number=_unique_number(numbers.CASE_PREFIX, local_day, Case, "number"),
+        title=report.title.strip()[:200], region=report.region, region_path=report.region.path,
+        kind_id=report.kind, policy_pack=_policy_pack(report.policy_pack_code),
+        is_real_name=report.identity_id is not None, created_at=now, state_changed_at=now,
+    )
+    try:
+        with transaction.atomic():
+            created = Report.objects.create(
+                tracking_number=_unique_number(numbers.REPORT_PREFIX, local_day, Report, "tracking_number"),
+                case=case, channel=report.channel, kind_id=report.kind, title=report.title.strip()[:200],
+                body=report.body.strip(), occurred_on=report.occurred_on, occurred_text=report.occurred_text,
+                region=report.region, address=report.address, latitude=report.latitude, longitude=report.longitude,
+                reported_subject=report.reported_subject, is_anonymous=report.identity_id is None,
+                identity_id=report.identity_id, reporter_pseudonym=report.reporter_pseudonym or _("Anonymous"),
+                contact_preference=report.contact_preference, external_id=report.external_id, created_at=now,
+            )
+    except IntegrityError as exc:
+        raise TransitionRejected(_("This report was already imported."), field="external_id") from exc
+    changes = apply_effects(case, REGISTRATION_EFFECTS, now=now, actor_id=actor.user_id, reason="")
+    refresh_deadline_summary(case)
+    append_event(EventDraft(
+        kind="case.registered", case_id=case.pk, actor_kind=actor.kind, actor_id=actor.user_id,
+        actor_label=actor.label, to_state=case.state, reporter_visible=True,
+        payload={"report": created.tracking_number, "channel": report.channel, "deadlines": changes},
+    ), now=now)
+    return created
+
+
+@transaction.atomic
+def case_transition(
+    *, actor: Actor, number: str, transition: str, reason: str = "", data: Mapping[str, Any] | None = None,
+    expected_version: int | None = None, now: datetime | None = None,
+) -> Case:
+    """Fire a lifecycle transition on a case the actor can see (staff), locking the case row."""
+    if actor.user is None:
+        case = Case.objects.select_for_update().filter(number=numbers.normalise(number)).first()
+        if case is None:
+            from .errors import CaseNotFound
+
+            raise CaseNotFound(_("No case with that number was found."))
+    else:
+        case = case_get_for(actor.user, number, for_update=True)
+    return apply_transition(case, transition, actor=actor, reason=reason, data=data,
+                            expected_version=expected_version, now=now)

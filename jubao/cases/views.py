@@ -1,0 +1,105 @@
+"""Staff pages for cases: adapters that parse, check access, call one service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from jubao.accounts.actors import Actor
+from jubao.deadlines.models import LIGHT_ORDER
+
+from .errors import CaseError, CaseNotFound
+from .forms import QueueFilterForm, TransitionForm
+from .selectors import QueueFilters, case_get_for, case_queue
+from .services import case_transition
+from .timeline import case_timeline
+from .workflow import TRANSITIONS, transitions_available
+
+PAGE_SIZE = 25
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    form = QueueFilterForm(request.GET or None)
+    filters = QueueFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = QueueFilters(
+            state=data["state"], light=data["light"], department=data["department"],
+            category=int(data["category"]) if data["category"] else None, urgency=data["urgency"],
+            q=data["q"], overdue=data["overdue"],
+        )
+    page = Paginator(case_queue(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cases/queue.html", {
+        "form": form, "page": page, "query": query.urlencode(), "light_order": LIGHT_ORDER,
+    })
+
+
+def _detail_context(request: HttpRequest, number: str, bound: TransitionForm | None = None) -> dict:
+    case = case_get_for(request.user, number)
+    actor = Actor.staff(request.user)
+    forms = []
+    for transition in transitions_available(actor, case):
+        if bound is not None and bound.transition.name == transition.name:
+            forms.append(bound)
+        else:
+            forms.append(TransitionForm(transition, initial={"version": case.version}))
+    return {
+        "case": case,
+        "reports": case.reports.select_related("region", "kind").all(),
+        "deadlines": case.deadlines.select_related("policy").order_by("-started_at"),
+        "assignments": case.assignments.select_related("department", "handler").order_by("-assigned_at"),
+        "timeline": case_timeline(case),
+        "action_forms": forms,
+        "open_action": bound.transition.name if bound is not None else "",
+    }
+
+
+@login_required
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        context = _detail_context(request, number)
+    except CaseNotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "cases/detail.html", context)
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, number: str, transition: str) -> HttpResponse:
+    spec = TRANSITIONS.get(transition)
+    if spec is None:
+        raise Http404(_("Unknown action."))
+    form = TransitionForm(spec, request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            case = case_transition(
+                actor=Actor.staff(request.user), number=number, transition=transition,
+                reason=form.cleaned_data["reason"], data=form.service_data(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except CaseNotFound as exc:
+            raise Http404(exc.message) from exc
+        except CaseError as exc:
+            status = exc.status_code
+            target = exc.field if exc.field in form.fields else None
+            form.add_error(target, exc.message)
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": spec.label})
+            return redirect("cases:detail", number=case.number)
+    try:
+        context = _detail_context(request, number, bound=form)
+    except CaseNotFound as exc:
+        raise Http404(exc.message) from exc
+    if form.transition.name not in {f.transition.name for f in context["action_forms"]}:
+        # The action is no longer (or never was) available: show the error on the page, keep nothing hidden.
+        context["action_error"] = form.non_field_errors() or [_("This action is not available on this case.")]
+    return render(request, "cases/detail.html", context, status=status)

@@ -1,0 +1,12 @@
+"""The fixed cast: the demo organisation's users, one (or two) per role."""
+
+from __future__ import annotations
+
+import pytest
+
+from jubao.demo.organisation import DemoOrganisation, build_demo_organisation
+
+
+@pytest.fixture
+def org(db) -> DemoOrganisation:
+    return build_demo_organisation(password="correct-horse-battery", extra_staff=False)
