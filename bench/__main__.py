@@ -17,7 +17,7 @@ def postgres_reachable() -> bool:
         with psycopg.connect(PG_URL.rsplit("/", 1)[0] + "/postgres", connect_timeout=3) as conn:
             conn.execute("select 1")
         return True
-    except Exception as exc:  # noqa: BLE001 — any failure means "skip PostgreSQL"
+    except Exception as exc:
         print(f"PostgreSQL not reachable ({exc.__class__.__name__}); PostgreSQL figures skipped")
         return False
 
@@ -32,7 +32,7 @@ def main() -> int:
         for label, extra in targets:
             env = {**os.environ, **extra, "JUBAO_BENCH_DB": label}
             print(f"\n=== {module} on {label}", flush=True)
-            status |= subprocess.call([sys.executable, "-m", module], env=env)  # noqa: S603
+            status |= subprocess.call([sys.executable, "-m", module], env=env)
     return status
 
 

@@ -10,18 +10,19 @@ from datetime import timedelta
 
 from bench.setup_db import fresh_database
 
-fresh_database()
+if not __import__("django.apps").apps.apps.ready:
+    fresh_database()
 
-from django.db import connection, transaction  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.db import connection, transaction
+from django.utils import timezone
 
-from jubao.cases.models import Case, CaseState  # noqa: E402
-from jubao.cases.services import ReportInput, case_register, case_transition  # noqa: E402
-from jubao.deadlines.models import CaseDeadline, DeadlinePolicy, PolicyPack, Stage  # noqa: E402
-from jubao.deadlines.services import light_thresholds  # noqa: E402
-from jubao.deadlines.sweeper import sweep_lights  # noqa: E402
-from jubao.demo.organisation import build_demo_organisation  # noqa: E402
-from jubao.taxonomy.models import Category  # noqa: E402
+from jubao.cases.models import Case, CaseState
+from jubao.cases.services import ReportInput, case_register, case_transition
+from jubao.deadlines.models import CaseDeadline, DeadlinePolicy, PolicyPack, Stage
+from jubao.deadlines.services import light_thresholds
+from jubao.deadlines.sweeper import sweep_lights
+from jubao.demo.organisation import build_demo_organisation
+from jubao.taxonomy.models import Category
 
 TRANSITION_CASES = 300
 SWEEP_CASES = 100_000

@@ -12,7 +12,7 @@ class StaffUserAdmin(UserAdmin):
     search_fields = ("username", "display_name")
     autocomplete_fields = ("department", "jurisdiction")
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (_("Role and scope"), {"fields": ("display_name", "role", "department", "jurisdiction", "language")}),
     )
     add_fieldsets = (

@@ -12,11 +12,13 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.models import DateTimeField, JSONField
 from django.utils import timezone
 
 from .models import ActorKind, AuditChainHead, AuditEvent
@@ -79,8 +81,11 @@ def _locked_head() -> AuditChainHead:
     return head
 
 
-def append_events(drafts: Sequence[EventDraft], *, now: datetime | None = None) -> list[AuditEvent]:
-    """Append events to the chain inside the caller's transaction (one is opened if none is)."""
+def append_events(drafts: Sequence[EventDraft], *, now: datetime | None = None) -> list[SimpleNamespace]:
+    """Append events to the chain inside the caller's transaction (one is opened if none is).
+
+    Rows are plain namespaces, not model instances: the sweeper appends tens of thousands at once.
+    """
     if not drafts:
         return []
     algorithm = settings.JUBAO_AUDIT_HASH
@@ -91,36 +96,55 @@ def append_events(drafts: Sequence[EventDraft], *, now: datetime | None = None) 
         events = []
         for draft in drafts:
             seq += 1
-            event = AuditEvent(
-                seq=seq,
-                created_at=created_at,
-                kind=draft.kind,
-                case_id=draft.case_id,
-                actor_kind=draft.actor_kind,
-                actor_id=draft.actor_id,
-                actor_label=draft.actor_label,
-                from_state=draft.from_state,
-                to_state=draft.to_state,
-                reason=draft.reason,
-                payload=_jsonable(draft.payload),
-                reporter_visible=draft.reporter_visible,
-                algorithm=algorithm,
+            event = SimpleNamespace(
+                seq=seq, created_at=created_at, kind=draft.kind, case_id=draft.case_id,
+                actor_kind=str(draft.actor_kind), actor_id=draft.actor_id, actor_label=draft.actor_label,
+                from_state=str(draft.from_state), to_state=str(draft.to_state), reason=draft.reason,
+                payload=_jsonable(draft.payload), reporter_visible=draft.reporter_visible, algorithm=algorithm,
                 prev_hash=prev,
             )
-            event.hash = event_hash(event)
+            event.hash = event_hash(event)  # type: ignore[arg-type]
             prev = event.hash
             events.append(event)
-        AuditEvent.objects.bulk_create(events, batch_size=1000)
+        _insert(events)
         head.seq, head.hash = seq, prev
         head.save(update_fields=["seq", "hash"])
     return events
 
 
-def append_event(draft: EventDraft, *, now: datetime | None = None) -> AuditEvent:
+_INSERT_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+
+
+def _insert(events: list[SimpleNamespace]) -> None:
+    """One executemany: the sweeper appends tens of thousands of events, and bulk_create's
+    per-batch SQL compilation would cost more than the inserts themselves."""
+    connection = connections[router.db_for_write(AuditEvent)]
+    table = connection.ops.quote_name(str(AuditEvent._meta.db_table))
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in _INSERT_FIELDS)
+    placeholders = ", ".join(["%s"] * len(_INSERT_FIELDS))
+    converters = [
+        (f.attname, (lambda v, f=f: f.get_db_prep_save(v, connection)) if isinstance(f, (DateTimeField, JSONField))
+         else None)
+        for f in _INSERT_FIELDS
+    ]
+    rows = [
+        [convert(getattr(event, name)) if convert else getattr(event, name) for name, convert in converters]
+        for event in events
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)  # noqa: S608
+
+
+def append_event(draft: EventDraft, *, now: datetime | None = None) -> SimpleNamespace:
     return append_events([draft], now=now)[0]
 
 
+_NATIVE = (str, int, float, bool, type(None))
+
+
 def _jsonable(payload: dict[str, Any]) -> dict[str, Any]:
+    if all(isinstance(k, str) and isinstance(v, _NATIVE) for k, v in payload.items()):
+        return payload
     # Round-trip so that what is hashed is exactly what the JSON column gives back.
     loaded: dict[str, Any] = json.loads(json.dumps(payload, ensure_ascii=False, default=str))
     return loaded

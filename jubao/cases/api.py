@@ -4,11 +4,11 @@
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from jubao.accounts.actors import Actor
+from jubao.accounts.http import StaffRequest
 
 from .selectors import QueueFilters, case_get_for, case_queue
 from .services import case_transition
@@ -82,7 +82,19 @@ class CaseDetailOut(CaseOut):
     redirect_notice: str
     deadlines: list[DeadlineOut]
     reports: list[ReportOut]
-    actions: list[str]
+    actions: list[str] = Field(description="The transitions the requesting user may fire now.")
+
+    @staticmethod
+    def resolve_deadlines(obj: Any) -> list[Any]:
+        return list(obj.deadlines.order_by("-started_at"))
+
+    @staticmethod
+    def resolve_reports(obj: Any) -> list[Any]:
+        return list(obj.reports.all())
+
+    @staticmethod
+    def resolve_actions(obj: Any, context: dict[str, Any]) -> list[str]:
+        return [t.name for t in transitions_available(Actor.staff(context["request"].user), obj)]
 
 
 class EventOut(Schema):
@@ -119,32 +131,23 @@ class QueueQuery(Schema):
 
 @router.get("", response=list[CaseOut])
 @paginate(LimitOffsetPagination)
-def list_cases(request: HttpRequest, filters: Query[QueueQuery]):  # type: ignore[no-untyped-def]
+def list_cases(request: StaffRequest, filters: Query[QueueQuery]):  # type: ignore[no-untyped-def]
     return case_queue(request.user, QueueFilters(**filters.dict()))
 
 
-def _detail(request: HttpRequest, number: str) -> dict[str, Any]:
-    case = case_get_for(request.user, number)
-    out = CaseDetailOut.from_orm(case).dict(exclude={"deadlines", "reports", "actions"})
-    out["deadlines"] = list(case.deadlines.order_by("-started_at"))
-    out["reports"] = list(case.reports.all())
-    out["actions"] = [t.name for t in transitions_available(Actor.staff(request.user), case)]
-    return out
-
-
 @router.get("/{number}", response={200: CaseDetailOut, 404: ErrorOut})
-def get_case(request: HttpRequest, number: str):  # type: ignore[no-untyped-def]
-    return _detail(request, number)
+def get_case(request: StaffRequest, number: str):  # type: ignore[no-untyped-def]
+    return case_get_for(request.user, number)
 
 
 @router.get("/{number}/events", response={200: list[EventOut], 404: ErrorOut})
-def case_events(request: HttpRequest, number: str):  # type: ignore[no-untyped-def]
+def case_events(request: StaffRequest, number: str):  # type: ignore[no-untyped-def]
     return case_timeline(case_get_for(request.user, number))
 
 
 @router.post("/{number}/transitions",
              response={200: CaseDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
-def transition_case(request: HttpRequest, number: str, body: TransitionIn):  # type: ignore[no-untyped-def]
+def transition_case(request: StaffRequest, number: str, body: TransitionIn):  # type: ignore[no-untyped-def]
     case = case_transition(actor=Actor.staff(request.user), number=number, transition=body.transition,
                            reason=body.reason, data=body.data, expected_version=body.expected_version)
-    return _detail(request, case.number)
+    return case

@@ -27,6 +27,7 @@ class QueueFilterForm(forms.Form):
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["department"].choices = _blank(
             [(d.code, str(d)) for d in Department.objects.filter(is_active=True).select_related("region")]
@@ -42,8 +43,8 @@ def _department_choices() -> list[tuple[str, str]]:
 
 FIELD_BUILDERS = {
     "category": lambda: forms.ChoiceField(
-        label=_("Category"), choices=_blank([(str(c.pk), c.full_name) for c in Category.objects.filter(is_active=True)]),
-        required=False),
+        label=_("Category"), required=False,
+        choices=_blank([(str(c.pk), c.full_name) for c in Category.objects.filter(is_active=True)])),
     "grade": lambda: forms.ChoiceField(label=_("Grade"), choices=_blank(Grade.choices), required=False),
     "urgency": lambda: forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, required=False),
     "refusal_reason": lambda: forms.ChoiceField(label=_("Refusal reason"), choices=_blank(RefusalReason.choices),
@@ -72,6 +73,7 @@ class TransitionForm(forms.Form):
 
     def __init__(self, transition: Transition, *args, **kwargs):  # type: ignore[no-untyped-def]
         kwargs.setdefault("prefix", transition.name)
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.transition = transition
         for name in transition.fields:

@@ -18,8 +18,18 @@ from jubao.taxonomy.models import Category
 
 from . import notify
 from .errors import TransitionRejected
-from .models import AssignmentRole, Case, CaseAssignment, CaseState, Finding, Grade, RefusalReason, Report, Satisfaction
-from .models import Urgency
+from .models import (
+    AssignmentRole,
+    Case,
+    CaseAssignment,
+    CaseState,
+    Finding,
+    Grade,
+    RefusalReason,
+    Report,
+    Satisfaction,
+    Urgency,
+)
 from .numbers import normalise
 
 if TYPE_CHECKING:
@@ -194,7 +204,7 @@ def apply_return(ctx: TransitionContext) -> None:
 
 
 def apply_start(ctx: TransitionContext) -> None:
-    if ctx.actor.user is not None and ctx.actor.role == "handler":
+    if ctx.actor.user is not None and ctx.actor.role == "handler" and ctx.actor.department_id is not None:
         CaseAssignment.objects.filter(
             case=ctx.case, department_id=ctx.actor.department_id, is_active=True
         ).update(handler=ctx.actor.user)

@@ -95,7 +95,9 @@ class RefusalReason(models.TextChoices):
     REPEATED = "repeated", _("Repeated report already handled")
 
 
-def _choices_check(field: str, choices: type[models.TextChoices], name: str, blank: bool = False) -> models.CheckConstraint:
+def _choices_check(
+    field: str, choices: type[models.TextChoices], name: str, blank: bool = False
+) -> models.CheckConstraint:
     values = [*choices.values, ""] if blank else list(choices.values)
     return models.CheckConstraint(condition=models.Q(**{f"{field}__in": values}), name=name)
 
@@ -129,7 +131,8 @@ class Case(models.Model):
         "organisation.Department", verbose_name=_("first-contact department"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="first_contact_cases",
     )
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_cases")
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="merged_cases")
     refusal_reason = models.CharField(_("refusal reason"), max_length=20, choices=RefusalReason.choices, blank=True)
     redirect_notice = models.TextField(_("where to go instead"), blank=True)
     finding = models.CharField(_("finding"), max_length=20, choices=Finding.choices, blank=True)
@@ -199,6 +202,9 @@ class CaseAssignment(models.Model):
                                     name="one_active_assignment_per_department"),
         ]
         indexes = [models.Index(fields=["department", "is_active"], name="assignment_department_active")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.department_id} ({self.role})"
 
 
 class Report(models.Model):

@@ -48,7 +48,7 @@ class ReportInput:
 REGISTRATION_EFFECTS = DeadlineEffects(start=(Stage.TRIAGE, Stage.ACCEPTANCE))
 
 
-def _unique_number(prefix: str, on: date, model: type, field: str) -> str:
+def _unique_number(prefix: str, on: date, model: Any, field: str) -> str:
     for _attempt in range(20):
         candidate = numbers.generate(prefix, on)
         if not model.objects.filter(**{field: candidate}).exists():

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from jubao.accounts.http import StaffRequest
 
 from jubao.accounts.actors import Actor
 from jubao.deadlines.models import LIGHT_ORDER
@@ -24,7 +26,7 @@ PAGE_SIZE = 25
 
 
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: StaffRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
     filters = QueueFilters()
     if form.is_valid():
@@ -42,7 +44,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _detail_context(request: HttpRequest, number: str, bound: TransitionForm | None = None) -> dict:
+def _detail_context(request: StaffRequest, number: str, bound: TransitionForm | None = None) -> dict:
     case = case_get_for(request.user, number)
     actor = Actor.staff(request.user)
     forms = []
@@ -63,7 +65,7 @@ def _detail_context(request: HttpRequest, number: str, bound: TransitionForm | N
 
 
 @login_required
-def detail(request: HttpRequest, number: str) -> HttpResponse:
+def detail(request: StaffRequest, number: str) -> HttpResponse:
     try:
         context = _detail_context(request, number)
     except CaseNotFound as exc:
@@ -73,7 +75,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def act(request: HttpRequest, number: str, transition: str) -> HttpResponse:
+def act(request: StaffRequest, number: str, transition: str) -> HttpResponse:
     spec = TRANSITIONS.get(transition)
     if spec is None:
         raise Http404(_("Unknown action."))

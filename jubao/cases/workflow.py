@@ -8,7 +8,7 @@ same transaction as the change.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -68,7 +68,8 @@ class Transition:
     style: str = "secondary"
 
 
-def _t(name: str, label: str | Promise, sources: set[str], target: str, roles: set[str], **kw: Any) -> Transition:
+def _t(name: str, label: str | Promise, sources: Iterable[str], target: str, roles: Iterable[str],
+       **kw: Any) -> Transition:
     return Transition(name, label, frozenset(sources), target, frozenset(roles), **kw)
 
 

@@ -12,7 +12,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .calendar import WorkingCalendar
@@ -140,7 +139,9 @@ _SAVED_FIELDS = ["status", "completed_at", "next_light_at", "paused_at", "paused
                  "extended_by", "extension_reason"]
 
 
-def apply_effects(case: Case, effects: DeadlineEffects, *, now: datetime, actor_id: int | None, reason: str) -> list[str]:
+def apply_effects(
+    case: Case, effects: DeadlineEffects, *, now: datetime, actor_id: int | None, reason: str
+) -> list[str]:
     """Apply a transition's deadline effects; returns a short description of each change for the audit payload.
 
     The case's open deadlines are read once (locked) and written back once, so a transition

@@ -2,17 +2,19 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from jubao.accounts.http import StaffRequest
 
 from .models import Notification
 from .services import notification_mark_read, notifications_mark_all_read
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: StaffRequest) -> HttpResponse:
     items = Notification.objects.filter(user=request.user).order_by("-created_at")
     page = Paginator(items, 30).get_page(request.GET.get("page"))
     return render(request, "notifications/inbox.html", {"page": page})
@@ -20,7 +22,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def open_notification(request: HttpRequest, public_id: str) -> HttpResponse:
+def open_notification(request: StaffRequest, public_id: str) -> HttpResponse:
     notification = Notification.objects.filter(public_id=public_id, user=request.user).first()
     if notification is None:
         raise Http404
@@ -33,6 +35,6 @@ def open_notification(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def mark_all_read(request: HttpRequest) -> HttpResponse:
+def mark_all_read(request: StaffRequest) -> HttpResponse:
     notifications_mark_all_read(actor=request.user)
     return redirect("notifications:inbox")

@@ -75,12 +75,12 @@ def _unwrap(ring: KeyRing, identity: ReporterIdentity) -> bytes:
         raise VaultError(f"identity {identity.public_id}: master key {identity.key_id!r} is not configured")
     aad = _uuid_bytes(identity.public_id) + identity.key_id.encode("ascii")
     try:
-        data_key = open_sealed(_WRAP_ALGORITHM, master_key, identity.wrapped_key, aad)
+        data_key = open_sealed(_WRAP_ALGORITHM, master_key, bytes(identity.wrapped_key), aad)
     except VaultError:
         raise VaultError(
             f"identity {identity.public_id}: cannot unwrap the data key (wrong master key or tampered record)"
         ) from None
-    if len(data_key) != DATA_KEY_BYTES.get(identity.algorithm, -1):
+    if len(data_key) != DATA_KEY_BYTES.get(VaultAlgorithm(identity.algorithm), -1):
         raise VaultError(f"identity {identity.public_id}: data key does not fit algorithm {identity.algorithm!r}")
     return data_key
 
@@ -148,7 +148,7 @@ def identity_reveal(identity: ReporterIdentity) -> dict[str, Any]:
     """Decrypt the identity document. Callers are responsible for authorising and auditing the reveal."""
     data_key = _unwrap(load_keys(), identity)
     try:
-        plaintext = open_sealed(identity.algorithm, data_key, identity.ciphertext, _uuid_bytes(identity.public_id))
+        plaintext = open_sealed(identity.algorithm, data_key, bytes(identity.ciphertext), _uuid_bytes(identity.public_id))
         document = json.loads(plaintext.decode("utf-8"))
     except (VaultError, ValueError):
         raise VaultError(

@@ -34,7 +34,9 @@ def category_save(*, actor: Any, category: Category) -> Category:
 
 
 @transaction.atomic
-def category_get_or_create(*, actor: Any, name: str, parent: Category | None, position: int = 0) -> tuple[Category, bool]:
+def category_get_or_create(
+    *, actor: Any, name: str, parent: Category | None, position: int = 0
+) -> tuple[Category, bool]:
     existing = Category.objects.filter(parent=parent, name=name).first()
     if existing:
         return existing, False

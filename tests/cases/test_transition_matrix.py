@@ -170,6 +170,20 @@ def test_transition_from_a_state_outside_its_sources_is_invalid_and_changes_noth
     assert snapshot(case) == before
 
 
+DEPARTMENT_TRANSITIONS = [name for name, t in TRANSITIONS.items() if t.roles & {Role.HANDLER, Role.DEPARTMENT_HEAD}]
+
+
+@pytest.mark.parametrize("who", ["handler_zj", "head_zj"])
+@pytest.mark.parametrize("name", DEPARTMENT_TRANSITIONS)
+def test_staff_of_another_department_cannot_find_the_case(org, case_in, name, who):
+    case = case_in(MATRIX_SOURCE[name])
+    data = valid_data(org, name, case, now=later(case))
+    before = snapshot(case)
+    with pytest.raises(CaseNotFound):
+        fire(org, case, name, who=who, data=data)
+    assert snapshot(case) == before
+
+
 def test_prepared_cases_are_fresh_for_every_test(case_in):
     """Guards the module-level fixture: an earlier test's transition must have been rolled back."""
     for state in PATHS:

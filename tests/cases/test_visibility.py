@@ -83,9 +83,12 @@ def test_the_lead_departments_handler_sees_and_acts_on_the_case(org, client, che
 
     auth = bearer(token_for(org.users["handler"]))
     assert [i["number"] for i in client.get(API, **auth).json()["items"]] == [chengguan_case.number]
+    detail = client.get(f"{API}/{chengguan_case.number}", **auth)
+    assert detail.status_code == 200
+    assert detail.json()["number"] == chengguan_case.number
     events = client.get(f"{API}/{chengguan_case.number}/events", **auth)
     assert events.status_code == 200
-    assert len(events.json()) == 3  # registered, accepted, dispatched (the detail endpoint: see tests/api)
+    assert len(events.json()) == 3  # registered, accepted, dispatched
 
     response = client.post(act_url(chengguan_case, "start"), {"start-version": chengguan_case.version})
     assert response.status_code == 302
@@ -179,6 +182,20 @@ def test_the_queue_page_query_count_does_not_grow_with_the_number_of_cases(org, 
 
     with django_assert_max_num_queries(bound):
         client.get(url, {"state": "dispatched", "department": "chengguan"})
+
+
+def test_the_api_list_query_count_does_not_grow_with_the_number_of_cases(org, client,
+                                                                         django_assert_max_num_queries):
+    auth = bearer(token_for(org.users["dispatcher"]))
+    _make_cases(org, 5, 0)
+    client.get(API, **auth)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(API, **auth).json()["count"] == 5
+    _make_cases(org, 25, 5)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        body = client.get(API, **auth).json()
+    assert body["count"] == 30
+    assert len(body["items"]) == 30
 
 
 # --- queue filters -------------------------------------------------------------------------------

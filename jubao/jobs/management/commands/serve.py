@@ -28,7 +28,7 @@ class Command(BaseCommand):
             "--workers", str(web_workers), "--threads", str(threads), "--access-logfile", "-",
             "--access-logformat", '%(t)s "%(m)s %(U)s" %(s)s %(L)ss',  # path only: no query strings in logs
         ])
-        worker = subprocess.Popen([sys.executable, "manage.py", "worker"])  # noqa: S603
+        worker = subprocess.Popen([sys.executable, "manage.py", "worker"])
         children = [web, worker]
         self.stdout.write(self.style.SUCCESS(f"Jubao is running on http://{bind}/staff/ — press Ctrl+C to stop"))
 
