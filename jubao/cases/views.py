@@ -10,9 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from jubao.accounts.http import StaffRequest
-
 from jubao.accounts.actors import Actor
+from jubao.accounts.http import StaffRequest
 from jubao.deadlines.models import LIGHT_ORDER
 
 from .errors import CaseError, CaseNotFound

@@ -28,7 +28,9 @@ from .services import light_at
 
 ALERTS = ("orange", "red", "overdue")
 # After turning to a light, the next moment to look again is this column (None: nothing more to do).
-NEXT_MOMENT: dict[str, str] = {Light.GREEN: "yellow_at", Light.YELLOW: "orange_at", Light.ORANGE: "red_at", Light.RED: "due_at"}
+NEXT_MOMENT: dict[str, str] = {
+    Light.GREEN: "yellow_at", Light.YELLOW: "orange_at", Light.ORANGE: "red_at", Light.RED: "due_at",
+}
 DIGEST_LIST_LIMIT = 20
 
 

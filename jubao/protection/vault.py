@@ -148,7 +148,9 @@ def identity_reveal(identity: ReporterIdentity) -> dict[str, Any]:
     """Decrypt the identity document. Callers are responsible for authorising and auditing the reveal."""
     data_key = _unwrap(load_keys(), identity)
     try:
-        plaintext = open_sealed(identity.algorithm, data_key, bytes(identity.ciphertext), _uuid_bytes(identity.public_id))
+        plaintext = open_sealed(
+            identity.algorithm, data_key, bytes(identity.ciphertext), _uuid_bytes(identity.public_id)
+        )
         document = json.loads(plaintext.decode("utf-8"))
     except (VaultError, ValueError):
         raise VaultError(
