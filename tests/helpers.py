@@ -94,7 +94,7 @@ def register(
         actor=actor_for(org, who),
         report=ReportInput(
             channel=channel, kind=kind, title=title, body=f"{title}，影响行人通行，多次反映未解决。",
-            region=org.regions[region], policy_pack_code=policy_pack_code,
+            region=org.regions[region], policy_pack_code=policy_pack_code, reporter_pseudonym=REPORTER.label,
         ),
         now=now,
     )

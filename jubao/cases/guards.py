@@ -266,7 +266,9 @@ def apply_rating(ctx: TransitionContext) -> None:
 
 
 def apply_review(ctx: TransitionContext) -> None:
-    ctx.set(review_count=ctx.case.review_count + 1)
+    # The reviewed answer gets a rating of its own; the earlier one stays in the audit trail.
+    ctx.payload["previous_satisfaction"] = ctx.case.satisfaction
+    ctx.set(review_count=ctx.case.review_count + 1, satisfaction="")
     notify.review_opened(ctx.case)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -14,12 +15,13 @@ from django.utils.translation import gettext as _
 
 from jubao.accounts.actors import Actor
 from jubao.audit.chain import EventDraft, append_event
+from jubao.audit.models import ActorKind
 from jubao.deadlines.models import PolicyPack, Stage
 from jubao.deadlines.services import DeadlineEffects, apply_effects
 from jubao.organisation.models import Region
 
 from . import numbers
-from .errors import TransitionRejected
+from .errors import CaseNotFound, TransitionRejected
 from .models import Case, Channel, Report
 from .selectors import case_get_for
 from .workflow import apply_transition, refresh_deadline_summary
@@ -56,6 +58,18 @@ def _unique_number(prefix: str, on: date, model: Any, field: str) -> str:
     raise RuntimeError("could not find a free number")  # 20 collisions in 10^7 means something is badly wrong
 
 
+def _pseudonym(report: ReportInput) -> str:
+    """What staff see instead of a name; never derived from the identity, and stored language-neutral."""
+    if report.reporter_pseudonym:
+        return report.reporter_pseudonym
+    if report.identity_id is not None:
+        from jubao.protection.models import ReporterIdentity
+
+        return str(ReporterIdentity.objects.values_list("pseudonym", flat=True).get(pk=report.identity_id))
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "匿名-" + "".join(secrets.choice(alphabet) for _ in range(6))
+
+
 def _policy_pack(code: str) -> PolicyPack:
     pack = PolicyPack.objects.filter(code=code).first() if code else PolicyPack.objects.filter(is_default=True).first()
     if pack is None:
@@ -86,7 +100,7 @@ def case_register(*, actor: Actor, report: ReportInput, now: datetime | None = N
                 body=report.body.strip(), occurred_on=report.occurred_on, occurred_text=report.occurred_text,
                 region=report.region, address=report.address, latitude=report.latitude, longitude=report.longitude,
                 reported_subject=report.reported_subject, is_anonymous=report.identity_id is None,
-                identity_id=report.identity_id, reporter_pseudonym=report.reporter_pseudonym or _("Anonymous"),
+                identity_id=report.identity_id, reporter_pseudonym=_pseudonym(report),
                 contact_preference=report.contact_preference, external_id=report.external_id, created_at=now,
             )
     except IntegrityError as exc:
@@ -101,17 +115,27 @@ def case_register(*, actor: Actor, report: ReportInput, now: datetime | None = N
     return created
 
 
+def _lock_in_order(number: str, other: Any) -> None:
+    """A transition that also changes another case (merge) locks both rows in primary-key order,
+    so two merges of A into B and B into A queue instead of deadlocking."""
+    if not other:
+        return
+    numbers_ = {numbers.normalise(number), numbers.normalise(str(other))}
+    list(Case.objects.select_for_update().filter(number__in=numbers_).order_by("pk").values_list("pk", flat=True))
+
+
 @transaction.atomic
 def case_transition(
     *, actor: Actor, number: str, transition: str, reason: str = "", data: Mapping[str, Any] | None = None,
     expected_version: int | None = None, now: datetime | None = None,
 ) -> Case:
     """Fire a lifecycle transition on a case the actor can see (staff), locking the case row."""
+    _lock_in_order(number, data.get("target") if transition == "merge" and data else None)
     if actor.user is None:
         case = Case.objects.select_for_update().filter(number=numbers.normalise(number)).first()
-        if case is None:
-            from .errors import CaseNotFound
-
+        # A reporter acts only on the case that holds their own report (the portal checks the receipt first).
+        if case is None or (actor.kind == ActorKind.REPORTER
+                            and not case.reports.filter(reporter_pseudonym=actor.label).exists()):
             raise CaseNotFound(_("No case with that number was found."))
     else:
         case = case_get_for(actor.user, number, for_update=True)

@@ -28,12 +28,13 @@ PAGE_SIZE = 25
 def queue(request: StaffRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
     filters = QueueFilters()
-    if form.is_valid():
+    if form.is_bound:
+        form.is_valid()  # invalid values are shown next to their field; the valid ones still filter
         data = form.cleaned_data
         filters = QueueFilters(
-            state=data["state"], light=data["light"], department=data["department"],
-            category=int(data["category"]) if data["category"] else None, urgency=data["urgency"],
-            q=data["q"], overdue=data["overdue"],
+            state=data.get("state", ""), light=data.get("light", ""), department=data.get("department", ""),
+            category=int(data["category"]) if data.get("category") else None, urgency=data.get("urgency", ""),
+            q=data.get("q", ""), overdue=data.get("overdue", False),
         )
     page = Paginator(case_queue(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

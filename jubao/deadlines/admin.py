@@ -37,3 +37,7 @@ class CalendarDayAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         calendar_set_day(actor=request.user, day=obj.date, is_working=None)
+
+    def delete_queryset(self, request, queryset):
+        for day in queryset:
+            calendar_set_day(actor=request.user, day=day.date, is_working=None)

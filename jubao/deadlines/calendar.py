@@ -105,8 +105,8 @@ class WorkingCalendar:
         """The moment a period of `length` `unit`s that starts at `start` runs out."""
         start_day = self.local_date(start)
         if unit == Unit.HOURS:
-            due = start + timedelta(hours=length)
-            return DueDate(due, not self.is_known(self.local_date(due)), self.version_for(start_day, start_day))
+            # Hours run round the clock: the official calendar plays no part, so never provisional.
+            return DueDate(start + timedelta(hours=length), False, self.version_for(start_day, start_day))
         if unit == Unit.WORKING_DAYS:
             last, provisional = self.add_working_days(start_day, length)
         elif unit == Unit.CALENDAR_DAYS:

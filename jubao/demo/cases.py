@@ -1068,12 +1068,17 @@ class DemoCaseBuilder:
                 self.people.append((person, home))
             plan.person = person
         else:
-            plan.pseudonym = "匿名举报人-" + "".join(rng.choice(_PSEUDONYM_ALPHABET) for _ in range(4))
+            plan.pseudonym = self._anonymous_name(plan)
         if "990102" in plan.region.path and rng.random() < 0.5:
             plan.supervisor = "supervisor_east"
         self._assign_departments(plan)
         self._assign_actors(plan)
         return plan
+
+    def _anonymous_name(self, plan: Plan) -> str:
+        if plan.channel == "grid_worker":  # grid workers report what they see on patrol, under their grid
+            return f"网格员-{plan.region.name}第{self.rng.randint(1, 6)}网格"
+        return "匿名举报人-" + "".join(self.rng.choice(_PSEUDONYM_ALPHABET) for _ in range(4))
 
     def _channel(self, tpl: Template, kind: str) -> str:
         channels = list(CHANNEL_WEIGHTS)
@@ -1319,6 +1324,7 @@ class DemoCaseBuilder:
         shares, ranges = zip(*LIGHT_MIX, strict=True)
         wanted = self.rng.choices(range(len(ranges)), weights=shares)[0]
         fallback: list[datetime] = []
+        fallback_miss = 99
         stretch = 1.0  # how much longer or shorter the idle time should be than the first guess
         for _attempt in range(20):
             gaps = [0.0] + [self._gap(plan, k) for k in range(1, n + 1)]
@@ -1342,7 +1348,10 @@ class DemoCaseBuilder:
                 plan.times = times
                 return True
             stretch *= 0.6 if predicted > wanted else 1.5
-            fallback = fallback or times
+            # Some lights are out of reach (a 48-hour clock on a Monday morning cannot be orange when
+            # nobody works at weekends): keep the nearest one seen.
+            if abs(predicted - wanted) < fallback_miss:
+                fallback, fallback_miss = times, abs(predicted - wanted)
         plan.times = fallback
         return bool(fallback)
 
@@ -1404,8 +1413,8 @@ class DemoCaseBuilder:
                 break
         if plan.channel == "grid_worker":
             plan.real_name, plan.person = False, None
-        if not plan.real_name and not plan.pseudonym:
-            plan.pseudonym = "匿名举报人-" + "".join(self.rng.choice(_PSEUDONYM_ALPHABET) for _ in range(4))
+        if not plan.real_name:
+            plan.pseudonym = self._anonymous_name(plan)
         plan.pack = self._pack(plan)
         self._assign_departments(plan)
         self._assign_actors(plan)
@@ -1543,7 +1552,7 @@ class _Runner:
             plan.conclusion = self._conclusion(plan, finding, self._checked_on(plan, k, at))
             return "", {"finding": finding, "conclusion_text": plan.conclusion}
         if name == "answer":
-            return "", {"feedback_text": self._feedback(plan, at)}
+            return "", {"feedback_text": self._feedback(plan)}
         if name == "rate":
             if variant == "dissatisfied":
                 return rng.choice(REASONS["dissatisfied"]), {"satisfaction": Satisfaction.DISSATISFIED}
@@ -1598,7 +1607,7 @@ class _Runner:
         return (f"因反映内容缺少具体时间和当事人信息，且现场未发现相关痕迹，所反映的{short}问题无法查证。"
                 f"已要求{slots['village']}加强日常巡查，发现问题及时上报。")
 
-    def _feedback(self, plan: Plan, at: datetime) -> str:
+    def _feedback(self, plan: Plan) -> str:
         registered = _md(timezone.localtime(plan.times[0]).date())
         body = plan.conclusion
         closing = ("如对处理意见不服，可自收到本意见之日起30日内向上一级机关请求复查。" if plan.pack == "xinfang-2022"

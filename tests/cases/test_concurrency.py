@@ -160,3 +160,35 @@ def test_a_transition_applied_to_an_outdated_copy_of_the_case_is_refused(org):
         apply_transition(stale_copy, "escalate", actor=actor_for(org, "handler"), reason="并发",
                          now=later(stale_copy))
     assert snapshot(case) == before
+
+
+@threaded
+@pytest.mark.django_db(transaction=True)
+def test_two_cases_merged_into_each_other_at_the_same_moment_only_one_merge_happens(org, monkeypatch):
+    first = drive(org, CaseState.REGISTERED)
+    second = drive(org, CaseState.REGISTERED)
+
+    # Both requests start together. Locking both rows in primary-key order makes the second wait for the
+    # first instead of each holding its own case and deadlocking on the other's.
+    start_together = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def merge(case: Case, into: Case) -> None:
+        try:
+            start_together.wait(timeout=10)
+            fire(org, case, "merge", data={"target": into.number})
+            outcomes.append("ok")
+        except Exception as exc:
+            outcomes.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=merge, args=pair) for pair in ((first, second), (second, first))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert outcomes.count("ok") == 1, outcomes
+    assert all(isinstance(o, CaseError) for o in outcomes if o != "ok"), outcomes
+    states = sorted(Case.objects.filter(pk__in=[first.pk, second.pk]).values_list("state", flat=True))
+    assert states == [CaseState.MERGED, CaseState.REGISTERED]

@@ -276,13 +276,6 @@ def test_registering_needs_a_title_and_a_body(org):
         register(org, title="   ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: jubao/cases/guards.py require_no_unreviewed_dissatisfaction only looks at case.satisfaction; "
-           "after the dissatisfaction has been reviewed (request_review → conclude → answer) the old "
-           "'dissatisfied' rating is still on the case, so a dispatcher still cannot close it although the "
-           "review the message asks for has happened.",
-)
 def test_a_dispatcher_may_close_once_the_dissatisfaction_has_been_reviewed(org, dissatisfied):
     case = fire(org, dissatisfied, "request_review", reason="举报人不满意，启动复查")
     case = fire(org, case, "conclude")

@@ -286,3 +286,16 @@ def test_the_queue_puts_the_earliest_deadline_first_and_overdue_cases_before_all
     assert overdue == [filter_cases["illegal"], filter_cases["yellow"]]
     numbers = [c.number for c in case_queue(org.users["dispatcher"], QueueFilters())]
     assert numbers[:2] == overdue
+
+
+def test_a_reporter_can_act_only_on_the_case_that_holds_their_own_report(org):
+    from jubao.accounts.actors import Actor
+    from jubao.cases.errors import CaseNotFound
+    from jubao.cases.services import case_transition
+
+    case = drive(org, CaseState.ANSWERED)
+    stranger = Actor.reporter("匿名-OTHER1")
+    with pytest.raises(CaseNotFound):
+        case_transition(actor=stranger, number=case.number, transition="rate", data={"satisfaction": "satisfied"})
+    case.refresh_from_db()
+    assert case.state == CaseState.ANSWERED

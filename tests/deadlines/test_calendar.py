@@ -110,10 +110,10 @@ def test_editing_a_known_year_bumps_its_version():
     assert cal.add(at("2026-12-24"), 1, Unit.WORKING_DAYS).calendar_version == "2026.v2"
 
 
-def test_hours_into_an_unannounced_year_are_provisional(cal):
+def test_hours_run_round_the_clock_so_they_are_never_provisional(cal):
     due = cal.add(at("2026-12-31", 20), 24, Unit.HOURS)
     assert due.due_at == at("2027-01-01", 20)
-    assert due.provisional
+    assert not due.provisional
 
 
 # --- calendar days, hours, months --------------------------------------------------------------------
@@ -178,3 +178,33 @@ def test_a_pause_pushes_an_hour_deadline_by_the_time_stopped(cal):
     due_at = at("2026-03-03", 9)
     due = cal.extend_for_pause(due_at, Unit.HOURS, at("2026-03-02", 10), at("2026-03-02", 13, 30))
     assert due.due_at == due_at + timedelta(hours=3, minutes=30)
+
+
+# --- editing the calendar in the admin -----------------------------------------------------------------
+def test_deleting_calendar_days_in_the_admin_takes_effect_and_bumps_the_years_version(org, client):
+    from jubao.deadlines.models import CalendarDay
+
+    national_day = CalendarDay.objects.get(date=date(2026, 10, 1))
+    version = CalendarYear.objects.get(year=2026).version
+    assert not WorkingCalendar.cached().is_working_day(date(2026, 10, 1))  # warm any per-process cache
+
+    client.force_login(org.users["admin"])
+    response = client.post("/admin/deadlines/calendarday/", {
+        "action": "delete_selected", "post": "yes", "_selected_action": [national_day.pk],
+    })
+    assert response.status_code == 302
+    assert not CalendarDay.objects.filter(pk=national_day.pk).exists()
+
+    assert WorkingCalendar.cached().is_working_day(date(2026, 10, 1))  # no longer a holiday
+    assert CalendarYear.objects.get(year=2026).version == version + 1
+
+
+def test_changing_a_calendar_day_in_the_admin_bumps_the_years_version(org, client):
+    version = CalendarYear.objects.get(year=2026).version
+    client.force_login(org.users["admin"])
+    response = client.post("/admin/deadlines/calendarday/add/", {
+        "date": "2026-12-25", "is_working": "", "name": "测试假日",
+    })
+    assert response.status_code == 302
+    assert CalendarYear.objects.get(year=2026).version == version + 1
+    assert not WorkingCalendar.cached().is_working_day(date(2026, 12, 25))

@@ -260,3 +260,23 @@ def test_a_case_deadline_running_into_an_unannounced_year_is_provisional_until_t
     assert not after.provisional
     assert after.calendar_version.endswith(",2027.v1")
     assert after.due_at == end_of(date(2027, 1, 4))
+
+
+def test_repeated_pauses_add_up_and_move_the_light_thresholds(org):
+    from jubao.deadlines.sweeper import sweep_lights
+
+    case = register(org, now=T0)
+    hour = timedelta(hours=1)
+    case = fire(org, case, "request_info", now=T0 + hour, reason="请补充照片")
+    case = fire(org, case, "receive_info", now=T0 + 3 * hour)
+    case = fire(org, case, "request_info", now=T0 + 5 * hour, reason="请补充地址")
+    case = fire(org, case, "receive_info", now=T0 + 9 * hour)
+
+    triage = deadline(case, Stage.TRIAGE)
+    assert triage.paused_seconds == 6 * 3600
+    assert triage.due_at == T0 + 30 * hour  # 24 hours of running clock, 6 hours stopped
+    # Half of the running time is used at T0+18h, not at T0+12h.
+    sweep_lights(now=T0 + 17 * hour)
+    assert deadline(case, Stage.TRIAGE).light == "green"
+    sweep_lights(now=T0 + 19 * hour)
+    assert deadline(case, Stage.TRIAGE).light == "yellow"

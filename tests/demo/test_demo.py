@@ -155,7 +155,7 @@ def test_real_name_reports_have_identities_and_anonymous_ones_do_not(demo_cases)
     for report in reports:
         if report.is_anonymous:
             assert report.identity_id is None
-            assert report.reporter_pseudonym.startswith("匿名举报人-")
+            assert report.reporter_pseudonym.startswith("网格员-" if report.channel == "grid_worker" else "匿名举报人-")
         else:
             assert report.identity_id is not None
             assert report.reporter_pseudonym == report.identity.pseudonym
@@ -193,3 +193,14 @@ def test_audit_chain_verifies_after_the_demo(demo_cases):
 def test_lights_are_a_mix(demo_cases):
     lights = Counter(Case.objects.values_list("light", flat=True))
     assert lights["green"] and sum(lights[c] for c in ("yellow", "orange", "red")) >= 3
+
+
+def test_demo_at_a_fixed_moment_in_a_public_holiday(demo_org):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    now = datetime(2026, 10, 4, 15, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # National Day holiday, a Sunday
+    cases = build_demo_cases(demo_org, count=40, seed=3, now=now)
+    assert {c.state for c in cases} == set(CaseState.values)
+    assert all(now - timedelta(days=46) <= c.created_at <= c.state_changed_at <= now for c in cases)
+    assert list(iter_breaks()) == []
