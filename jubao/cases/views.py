@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -56,7 +57,8 @@ def _detail_context(request: StaffRequest, number: str, bound: TransitionForm | 
     return {
         "case": case,
         "reports": case.reports.select_related("region", "kind").all(),
-        "deadlines": case.deadlines.select_related("policy").order_by("-started_at"),
+        "deadlines": case.deadlines.select_related("policy").order_by(
+            F("completed_at").asc(nulls_first=True), "-started_at"),
         "assignments": case.assignments.select_related("department", "handler").order_by("-assigned_at"),
         "timeline": case_timeline(case),
         "action_forms": forms,
