@@ -51,6 +51,11 @@ INSTALLED_APPS = [
     "jubao.jobs",
     "jubao.notifications",
     "jubao.cases",
+    "jubao.intake",
+    "jubao.attachments",
+    "jubao.imports",
+    "jubao.open311",
+    "jubao.registration",
     "jubao.demo",
 ]
 
@@ -81,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "jubao.notifications.context_processors.unread",
+                "jubao.intake.context_processors.portal",
             ],
         },
     },
@@ -147,7 +153,12 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [
     ("zh-hans", "简体中文"),
     ("en", "English"),
+    ("zh-hant", "繁體中文"),
+    ("ug", "ئۇيغۇرچە"),
 ]
+# The public portal is in all four; staff pages in Simplified Chinese and English.
+PORTAL_LANGUAGES = ["zh-hans", "zh-hant", "en", "ug"]
+STAFF_LANGUAGES = ["zh-hans", "en"]
 LOCALE_PATHS = [BASE_DIR / "jubao" / "locale"]
 USE_I18N = True
 TIME_ZONE = os.environ.get("JUBAO_TIME_ZONE", "Asia/Shanghai")
@@ -172,6 +183,8 @@ JUBAO_VAULT_ALGORITHM = os.environ.get("JUBAO_VAULT_ALGORITHM", "aes-256-gcm")  
 JUBAO_AUDIT_HASH = os.environ.get("JUBAO_AUDIT_HASH", "sha256")  # or "sm3"
 # Deadline lights: share of the allowed time used before a light turns yellow/orange/red.
 JUBAO_LIGHT_THRESHOLDS = (0.5, 0.75, 0.9)
+# The address the public reaches the portal at, for links in SMS and e-mail to reporters.
+JUBAO_PUBLIC_URL = os.environ.get("JUBAO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 JUBAO_WORKER_POLL_SECONDS = float(os.environ.get("JUBAO_WORKER_POLL_SECONDS", "1.0"))
 JUBAO_SWEEP_INTERVAL_SECONDS = int(os.environ.get("JUBAO_SWEEP_INTERVAL_SECONDS", "60"))
 JUBAO_NOTIFICATION_BACKENDS = {

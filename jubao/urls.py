@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from jubao.api import api
 
@@ -8,10 +7,13 @@ admin.site.site_header = "Jubao 举报"
 admin.site.site_title = "Jubao"
 
 urlpatterns = [
-    # The public portal takes "/" with the intake work; until then staff land on their queue.
-    path("", RedirectView.as_view(pattern_name="cases:queue", permanent=False)),
+    path("", include("jubao.intake.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("jubao.cases.urls")),
+    path("staff/attachments/", include("jubao.attachments.urls")),
+    path("staff/imports/", include("jubao.imports.urls")),
+    path("staff/registrations/", include("jubao.registration.urls")),
+    path("open311/v2/", include("jubao.open311.urls")),
     path("staff/account/", include("jubao.accounts.urls")),
     path("staff/inbox/", include("jubao.notifications.urls")),
     path("admin/", admin.site.urls),

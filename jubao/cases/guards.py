@@ -265,6 +265,29 @@ def apply_rating(ctx: TransitionContext) -> None:
     ctx.payload["satisfaction"] = ctx.case.satisfaction
 
 
+DEFAULT_REVIEW_WINDOW_DAYS = 30
+
+
+def require_review_window_open(ctx: TransitionContext) -> None:
+    """A reporter may ask for review only within the pack's window after the answer (信访: 30 days)."""
+    if ctx.actor.role != "reporter":
+        return
+    from jubao.audit.models import AuditEvent
+    from jubao.deadlines.calendar import WorkingCalendar
+    from jubao.deadlines.services import policy_for
+
+    answered = AuditEvent.objects.filter(case=ctx.case, kind="case.answer").order_by("-seq").first()
+    if answered is None:
+        return
+    policy = policy_for(ctx.case, Stage.REVIEW_APPLICATION, answered.created_at)
+    length, unit = (policy.length, policy.unit) if policy else (DEFAULT_REVIEW_WINDOW_DAYS, "calendar_days")
+    due = WorkingCalendar.cached().add(answered.created_at, length, unit).due_at
+    if ctx.now > due:
+        raise TransitionRejected(
+            _("The time to ask for a review ended on %(date)s.") % {"date": f"{due:%Y-%m-%d}"}, field="reason"
+        )
+
+
 def apply_review(ctx: TransitionContext) -> None:
     # The reviewed answer gets a rating of its own; the earlier one stays in the audit trail.
     ctx.payload["previous_satisfaction"] = ctx.case.satisfaction

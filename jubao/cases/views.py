@@ -56,7 +56,7 @@ def _detail_context(request: StaffRequest, number: str, bound: TransitionForm | 
             forms.append(TransitionForm(transition, initial={"version": case.version}))
     return {
         "case": case,
-        "reports": case.reports.select_related("region", "kind").all(),
+        "reports": case.reports.select_related("region", "kind").prefetch_related("messages__author"),
         "deadlines": case.deadlines.select_related("policy").order_by(
             F("completed_at").asc(nulls_first=True), "-started_at"),
         "assignments": case.assignments.select_related("department", "handler").order_by("-assigned_at"),

@@ -125,7 +125,8 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
        {Role.CLERK, REPORTER_ROLE, SYSTEM_ROLE}, fields=("satisfaction",), guards=(g.require_satisfaction,),
        apply=(g.apply_rating,), reporter_visible=True),
     _t("request_review", _("Open a review"), {S.ANSWERED, S.RATED}, S.UNDER_REVIEW,
-       {Role.CLERK, Role.SUPERVISOR, REPORTER_ROLE}, reason_required=True, apply=(g.apply_review,),
+       {Role.CLERK, Role.SUPERVISOR, REPORTER_ROLE}, reason_required=True,
+       guards=(g.require_review_window_open,), apply=(g.apply_review,),
        reporter_visible=True, effects=DeadlineEffects(start=(Stage.REVIEW,))),
     _t("close", _("Close"), {S.ANSWERED, S.RATED}, S.CLOSED, {Role.DISPATCHER, Role.SUPERVISOR, SYSTEM_ROLE},
        guards=(g.require_no_unreviewed_dissatisfaction,), apply=(g.apply_close,), reporter_visible=True,
@@ -138,6 +139,11 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
     _t("archive", _("Archive"), {S.CLOSED, S.REFUSED, S.MERGED}, S.ARCHIVED, {Role.ADMIN, SYSTEM_ROLE},
        effects=DeadlineEffects(cancel_all=True)),
 )}
+
+
+# Other apps react to transitions inside the same transaction (e.g. reporter milestone notices).
+TransitionListener = Callable[[Case, str], None]
+TRANSITION_LISTENERS: list[TransitionListener] = []
 
 
 def actor_may(transition: Transition, actor: Actor, case: Case) -> bool:
@@ -199,6 +205,8 @@ def apply_transition(
         payload={**ctx.payload, "deadlines": changes} if changes else ctx.payload,
         reporter_visible=transition.reporter_visible,
     ), now=ctx.now)
+    for listener in TRANSITION_LISTENERS:
+        listener(case, transition.name)
     for callback in ctx.after_commit:
         transaction.on_commit(callback)
     return case

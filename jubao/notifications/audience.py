@@ -27,7 +27,9 @@ SELECTING_KEYS = frozenset({"role", "region_path", "covering_path", "department_
 # Non-selecting keys: `url` is a webhook's target; `address` is one fixed e-mail address
 # or phone number (a duty mailbox or duty phone) delivered to in addition to any users.
 # Neither may ever hold a reporter's contact details.
-KNOWN_KEYS = SELECTING_KEYS | {"url", "address"}
+# `reporter_identity` is a vault entry's public_id: the reporter's phone or e-mail is decrypted
+# only at the moment of sending and never written to the outbox.
+KNOWN_KEYS = SELECTING_KEYS | {"url", "address", "reporter_identity"}
 
 
 def validate_audience(audience: dict[str, Any]) -> None:

@@ -57,7 +57,7 @@ def _validate(message: OutboxMessage) -> None:
     has_target = (
         message.recipient_user_id is not None
         or bool(SELECTING_KEYS & set(audience))
-        or bool(audience.get("address") or audience.get("url"))
+        or bool(audience.get("address") or audience.get("url") or audience.get("reporter_identity"))
     )
     if not has_target:
         raise ValueError("an outbox message needs recipient_user or an audience")
@@ -160,7 +160,20 @@ def _addresses(message: OutboxMessage) -> list[str]:
     found = [_user_address(user, message.channel) for user in _recipients(message)]
     if audience.get("address"):
         found.append(str(audience["address"]))
+    if audience.get("reporter_identity"):
+        found.append(_reporter_address(str(audience["reporter_identity"]), message.channel))
     return list(dict.fromkeys(address for address in found if address))
+
+
+def _reporter_address(identity_public_id: str, channel: str) -> str:
+    from jubao.protection.models import ReporterIdentity
+    from jubao.protection.vault import identity_reveal
+
+    identity = ReporterIdentity.objects.filter(public_id=identity_public_id).first()
+    if identity is None:
+        return ""
+    revealed = identity_reveal(identity)
+    return str(revealed.get("email" if channel == Channel.EMAIL else "phone") or "")
 
 
 def _deliver_inbox(message: OutboxMessage) -> int:
