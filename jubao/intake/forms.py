@@ -109,8 +109,10 @@ class SubmissionForm(PortalForm):
 
 
 class FollowupLoginForm(PortalForm):
-    tracking_number = forms.CharField(label=_("Tracking number"), max_length=30,
-                                      widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}))
+    tracking_number = forms.CharField(
+        label=_("Tracking number"), max_length=30,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
     receipt = forms.CharField(label=_("Secret receipt (16 digits)"), max_length=40, required=False,
                               widget=forms.PasswordInput(attrs={"autocomplete": "off", "inputmode": "numeric"}))
     phone = forms.CharField(label=_("Or, if you reported under your name: your mobile number"), max_length=20,

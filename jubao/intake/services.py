@@ -181,7 +181,8 @@ def _clean_body(body: str, field_name: str = "body") -> str:
 def reporter_message_send(*, report: Report, body: str, files: list[Any] | None = None,
                           now: datetime | None = None) -> ReporterMessage:
     message = ReporterMessage.objects.create(
-        report=report, direction=MessageDirection.FROM_REPORTER, body=_clean_body(body), created_at=now or timezone.now(),
+        report=report, direction=MessageDirection.FROM_REPORTER, body=_clean_body(body),
+        created_at=now or timezone.now(),
     )
     _store_files(report, files or [], _actor(report))
     milestones.staff_message_received(report)
