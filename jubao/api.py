@@ -9,6 +9,7 @@ from ninja.security import APIKeyHeader, HttpBearer, django_auth
 from jubao.accounts.services import api_token_authenticate
 from jubao.cases.api import router as cases_router
 from jubao.cases.errors import CaseError
+from jubao.intake.api import router as reporter_router
 
 
 class StaffToken(HttpBearer):
@@ -48,3 +49,4 @@ def case_error(request: HttpRequest, exc: CaseError):  # type: ignore[no-untyped
 
 
 api.add_router("/v1/cases", cases_router)
+api.add_router("/v1", reporter_router)

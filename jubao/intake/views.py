@@ -139,7 +139,7 @@ def _followup_context(report: Any, **forms: Any) -> dict[str, Any]:
         "redirect_notice": case.redirect_notice if case.state == CaseState.REFUSED else "",
         "message_form": forms.get("message_form") or MessageForm(),
         "supplement_form": forms.get("supplement_form") or SupplementForm(),
-        "rating_form": forms.get("rating_form") or RatingForm(),
+        "rating_form": forms.get("rate_form") or RatingForm(),
         "review_form": forms.get("review_form") or ReviewForm(),
         "open_form": forms.get("open_form", ""),
     }
