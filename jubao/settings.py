@@ -183,6 +183,9 @@ JUBAO_VAULT_ALGORITHM = os.environ.get("JUBAO_VAULT_ALGORITHM", "aes-256-gcm")  
 JUBAO_AUDIT_HASH = os.environ.get("JUBAO_AUDIT_HASH", "sha256")  # or "sm3"
 # Deadline lights: share of the allowed time used before a light turns yellow/orange/red.
 JUBAO_LIGHT_THRESHOLDS = (0.5, 0.75, 0.9)
+# Anonymous submissions per connection address per window, counted in process memory only.
+JUBAO_SUBMISSIONS_PER_WINDOW = int(os.environ.get("JUBAO_SUBMISSIONS_PER_WINDOW", "20"))
+JUBAO_SUBMISSION_WINDOW_SECONDS = int(os.environ.get("JUBAO_SUBMISSION_WINDOW_SECONDS", "600"))
 # The address the public reaches the portal at, for links in SMS and e-mail to reporters.
 JUBAO_PUBLIC_URL = os.environ.get("JUBAO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 JUBAO_WORKER_POLL_SECONDS = float(os.environ.get("JUBAO_WORKER_POLL_SECONDS", "1.0"))

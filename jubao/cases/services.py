@@ -9,22 +9,22 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jubao.accounts.actors import Actor
 from jubao.audit.chain import EventDraft, append_event
 from jubao.audit.models import ActorKind
-from jubao.deadlines.models import PolicyPack, Stage
-from jubao.deadlines.services import DeadlineEffects, apply_effects
+from jubao.deadlines.models import CaseDeadline, PolicyPack, Stage
+from jubao.deadlines.services import DeadlineEffects, case_light_summary, deadlines_plan
 from jubao.organisation.models import Region
 
 from . import numbers
 from .errors import CaseNotFound, TransitionRejected
 from .models import Case, Channel, Report
 from .selectors import case_get_for
-from .workflow import apply_transition, refresh_deadline_summary
+from .workflow import apply_transition
 
 
 @dataclass
@@ -85,28 +85,33 @@ def case_register(*, actor: Actor, report: ReportInput, now: datetime | None = N
         raise TransitionRejected(_("Unknown channel."), field="channel")
     if not report.title.strip() or not report.body.strip():
         raise TransitionRejected(_("Say what happened."), field="body")
+    if report.external_id and Report.objects.filter(channel=report.channel, external_id=report.external_id).exists():
+        raise TransitionRejected(_("This report was already imported."), field="external_id")
     local_day = timezone.localtime(now).date()
-    case = Case.objects.create(
+    case = Case(
         number=_unique_number(numbers.CASE_PREFIX, local_day, Case, "number"),
         title=report.title.strip()[:200], region=report.region, region_path=report.region.path,
         kind_id=report.kind, policy_pack=_policy_pack(report.policy_pack_code),
         is_real_name=report.identity_id is not None, created_at=now, state_changed_at=now,
     )
-    try:
-        with transaction.atomic():
-            created = Report.objects.create(
-                tracking_number=_unique_number(numbers.REPORT_PREFIX, local_day, Report, "tracking_number"),
-                case=case, channel=report.channel, kind_id=report.kind, title=report.title.strip()[:200],
-                body=report.body.strip(), occurred_on=report.occurred_on, occurred_text=report.occurred_text,
-                region=report.region, address=report.address, latitude=report.latitude, longitude=report.longitude,
-                reported_subject=report.reported_subject, is_anonymous=report.identity_id is None,
-                identity_id=report.identity_id, reporter_pseudonym=_pseudonym(report),
-                contact_preference=report.contact_preference, external_id=report.external_id, created_at=now,
-            )
-    except IntegrityError as exc:
-        raise TransitionRejected(_("This report was already imported."), field="external_id") from exc
-    changes = apply_effects(case, REGISTRATION_EFFECTS, now=now, actor_id=actor.user_id, reason="")
-    refresh_deadline_summary(case)
+    # A new case has no open deadlines yet: plan its intake clocks in memory and write the case
+    # with its light summary in one insert (registration is the hottest write path).
+    deadlines = deadlines_plan(case, REGISTRATION_EFFECTS.start, now=now)
+    case.light, case.next_due_at, case.overdue = case_light_summary(deadlines)
+    case.save(force_insert=True)
+    for deadline in deadlines:
+        deadline.case = case
+    CaseDeadline.objects.bulk_create(deadlines)
+    changes = [f"started:{d.stage}:{d.due_at.isoformat()}" for d in deadlines]
+    created = Report.objects.create(
+        tracking_number=_unique_number(numbers.REPORT_PREFIX, local_day, Report, "tracking_number"),
+        case=case, channel=report.channel, kind_id=report.kind, title=report.title.strip()[:200],
+        body=report.body.strip(), occurred_on=report.occurred_on, occurred_text=report.occurred_text,
+        region=report.region, address=report.address, latitude=report.latitude, longitude=report.longitude,
+        reported_subject=report.reported_subject, is_anonymous=report.identity_id is None,
+        identity_id=report.identity_id, reporter_pseudonym=_pseudonym(report),
+        contact_preference=report.contact_preference, external_id=report.external_id, created_at=now,
+    )
     append_event(EventDraft(
         kind="case.registered", case_id=case.pk, actor_kind=actor.kind, actor_id=actor.user_id,
         actor_label=actor.label, to_state=case.state, reporter_visible=True,

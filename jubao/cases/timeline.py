@@ -19,7 +19,12 @@ EVENT_LABELS = {
     "deadline.orange": lambda: _("Deadline light turned orange"),
     "deadline.red": lambda: _("Deadline light turned red"),
     "deadline.overdue": lambda: _("Deadline passed"),
+    "attachment.added": lambda: _("File attached"),
+    "registration.confirmed": lambda: _("Registration confirmed by a second clerk"),
+    "registration.resolved": lambda: _("Registration confirmed after resolving differences"),
 }
+# Reads are in the audit trail for auditors; on the working timeline they would drown the story.
+HIDDEN_KINDS = {"attachment.downloaded"}
 
 
 @dataclass
@@ -47,7 +52,8 @@ def _state_label(value: str) -> str:
 
 
 def case_timeline(case: Case) -> list[TimelineEntry]:
-    events = AuditEvent.objects.filter(case=case).select_related("actor").order_by("seq")
+    events = (AuditEvent.objects.filter(case=case).exclude(kind__in=HIDDEN_KINDS)
+              .select_related("actor").order_by("seq"))
     return [
         TimelineEntry(
             at=e.created_at, label=_label(e.kind),

@@ -9,6 +9,7 @@ announced fall back to the weekend rule and make the result provisional.
 from __future__ import annotations
 
 import calendar as pycalendar
+import time as clock
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -20,6 +21,7 @@ from .models import CalendarDay, CalendarYear, Unit
 
 END_OF_DAY = time(23, 59, 59)
 _cached: tuple[tuple, WorkingCalendar] | None = None
+_checked_at = 0.0
 
 
 @dataclass(frozen=True)
@@ -47,11 +49,18 @@ class WorkingCalendar:
     def cached(cls) -> WorkingCalendar:
         """The calendar, reloaded only when its signature in the database changed (any process's edit,
         or a rolled-back test) — one small aggregate query instead of reading every exception day."""
-        global _cached
+        global _cached, _checked_at
+        # Re-checking the signature at most every few seconds keeps it off the hot path; an edit made
+        # in another process is seen within that time (and a deadline computed meanwhile records the
+        # calendar version it used).
+        interval = getattr(settings, "JUBAO_CALENDAR_CHECK_SECONDS", 5)
+        if _cached is not None and interval and clock.monotonic() - _checked_at < interval:
+            return _cached[1]
         signature = tuple(CalendarYear.objects.aggregate(n=Count("year"), v=Sum("version"), t=Max("updated_at"))
                           .values())
         if _cached is None or _cached[0] != signature:
             _cached = (signature, cls.load())
+        _checked_at = clock.monotonic()
         return _cached[1]
 
     def is_known(self, day: date) -> bool:

@@ -197,16 +197,24 @@ def apply_effects(
         # A transition touches one to three deadlines: plain UPDATEs beat bulk_update's CASE expressions.
         deadline.save(update_fields=_SAVED_FIELDS)
     if effects.start:
-        assert calendar is not None
-        policies = list(DeadlinePolicy.objects.filter(pack_id=case.policy_pack_id, stage__in=effects.start))
-        created = []
-        for stage in effects.start:
-            policy = _best_policy(policies, case, stage, now)
-            if policy is not None:
-                created.append(_new_deadline(case, policy, now=now, calendar=calendar))
+        created = deadlines_plan(case, effects.start, now=now, calendar=calendar)
         CaseDeadline.objects.bulk_create(created)
         changes += [f"started:{d.stage}:{d.due_at.isoformat()}" for d in created]
     return changes
+
+
+def deadlines_plan(case: Case, stages: Iterable[str], *, now: datetime,
+                   calendar: WorkingCalendar | None = None) -> list[CaseDeadline]:
+    """Unsaved deadlines for `stages` under the case's pack (stages without a rule get none)."""
+    stages = list(stages)
+    calendar = calendar or WorkingCalendar.cached()
+    policies = list(DeadlinePolicy.objects.filter(pack_id=case.policy_pack_id, stage__in=stages))
+    planned = []
+    for stage in stages:
+        policy = _best_policy(policies, case, stage, now)
+        if policy is not None:
+            planned.append(_new_deadline(case, policy, now=now, calendar=calendar))
+    return planned
 
 
 def case_light_summary(deadlines: Iterable[CaseDeadline]) -> tuple[str, datetime | None, bool]:

@@ -12,17 +12,14 @@ from django.utils import timezone
 
 from jubao.audit.chain import iter_breaks
 from jubao.cases.models import Case, CaseState, Report
-from jubao.demo.cases import (
-    REFUSALS,
-    TEMPLATES,
-    DemoCaseBuilder,
-    allocate_states,
-    build_demo_cases,
-    fake_id_number,
-    fill,
-    make_slots,
-)
+from jubao.demo.builder import DemoCaseBuilder
+from jubao.demo.cases import build_demo_cases
 from jubao.demo.organisation import build_demo_organisation
+from jubao.demo.people import fake_id_number
+from jubao.demo.plans import allocate_states
+from jubao.demo.slots import fill, make_slots
+from jubao.demo.texts import TEMPLATES
+from jubao.demo.texts_refusals import REFUSALS
 from jubao.organisation.models import Region
 from jubao.protection import keys
 from jubao.protection.vault import identity_reveal, validate_id_number

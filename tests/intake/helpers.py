@@ -35,7 +35,7 @@ def database_contains(needle: str) -> list[str]:
     found = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             columns = [c[0] for c in cursor.description]
             for row in cursor.fetchall():
                 for column, value in zip(columns, row, strict=True):
