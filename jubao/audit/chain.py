@@ -90,7 +90,8 @@ def append_events(drafts: Sequence[EventDraft], *, now: datetime | None = None) 
         return []
     algorithm = settings.JUBAO_AUDIT_HASH
     created_at = now or timezone.now()
-    with transaction.atomic():
+    # No savepoint: a failed append must roll back the change it records, never be skipped alone.
+    with transaction.atomic(savepoint=False):
         head = _locked_head()
         seq, prev = head.seq, head.hash
         events = []

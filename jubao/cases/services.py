@@ -77,7 +77,7 @@ def _policy_pack(code: str) -> PolicyPack:
     return pack
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def case_register(*, actor: Actor, report: ReportInput, now: datetime | None = None) -> Report:
     """Register a new report as a new case in state `registered` and start its intake clocks."""
     now = now or timezone.now()

@@ -117,6 +117,19 @@ def report_submit(*, submission: Submission, channel: str = "web", now: datetime
     return SubmitResult(report=report, receipt=receipt)
 
 
+@transaction.atomic
+def reporter_receipt_issue(*, actor: Actor, report: Report) -> str:
+    """Issue a fresh receipt for an anonymous report (e.g. one registered by a clerk from a phone call,
+    read out to the caller once). Any earlier receipt stops working."""
+    if report.identity_id is not None:
+        raise IntakeError(_("Real-name reporters follow their report with their phone number."))
+    receipt = new_receipt()
+    ReporterAccess.objects.update_or_create(
+        report=report, defaults={"receipt_hash": hash_receipt(receipt), "failed_attempts": 0, "locked_until": None},
+    )
+    return receipt
+
+
 # --- coming back -----------------------------------------------------------------------------------
 def _access_for(tracking_number: str) -> ReporterAccess | None:
     return (ReporterAccess.objects.select_related("report", "report__identity")

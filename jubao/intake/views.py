@@ -42,6 +42,13 @@ SESSION_RECEIPT = "reporter_receipt_once"
 LARGE_TEXT_COOKIE = "jubao_large_text"
 
 
+def _fresh_session(request: HttpRequest) -> None:
+    """A new session key on login or submission (no session fixation); a visitor without a session
+    simply gets a new one when the response is saved."""
+    if request.session.session_key:
+        request.session.cycle_key()
+
+
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"refusal_reasons": RefusalReason.choices})
 
@@ -75,7 +82,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             except IntakeError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
-                request.session.cycle_key()
+                _fresh_session(request)
                 request.session[SESSION_REPORT] = str(result.report.public_id)
                 if result.receipt:
                     request.session[SESSION_RECEIPT] = result.receipt
@@ -113,7 +120,7 @@ def login(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc.message)
                 status = 403
             else:
-                request.session.cycle_key()
+                _fresh_session(request)
                 request.session[SESSION_REPORT] = str(report.public_id)
                 request.session.set_expiry(0)
                 return redirect("intake:followup")

@@ -77,7 +77,24 @@ class Command(BaseCommand):
         if not quiet:
             self._summary()
             self._logins()
+            self._reporter_demo()
             self.stdout.write(f"done in {time.monotonic() - started:.1f} s")
+
+    def _reporter_demo(self) -> None:
+        """A receipt for one answered anonymous demo report, so the reporter's side can be tried at once."""
+        from jubao.accounts.actors import Actor
+        from jubao.cases.models import CaseState, Report
+        from jubao.intake.receipts import display_receipt
+        from jubao.intake.services import reporter_receipt_issue
+
+        report = (Report.objects.filter(identity__isnull=True, case__state=CaseState.ANSWERED)
+                  .order_by("created_at").first())
+        if report is None:
+            return
+        receipt = reporter_receipt_issue(actor=Actor.system("load_demo"), report=report)
+        self.stdout.write("")
+        self.stdout.write(f"Try the reporter's side at http://127.0.0.1:8000/followup/ — tracking number "
+                          f"{report.tracking_number}, receipt {display_receipt(receipt)}")
 
     def _say(self, quiet: bool, message: str) -> None:
         if not quiet:
