@@ -85,7 +85,7 @@ class SubmissionForm(PortalForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k.code, k.name) for k in Kind.objects.filter(is_active=True)]
+        self.fields["kind"].choices = [(k.code, k.public_label()) for k in Kind.objects.filter(is_active=True)]
         self.fields["region"].choices = region_choices()
 
     def clean(self) -> dict[str, Any]:

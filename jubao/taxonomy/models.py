@@ -6,6 +6,18 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+# The six kinds every deployment has get translated labels on the public portal; kinds an
+# administrator adds show their own name.
+STANDARD_KIND_LABELS = {
+    "accusation": _("Accusation of misconduct (检举控告)"),
+    "complaint": _("Complaint (投诉)"),
+    "help": _("Request for help (求助)"),
+    "suggestion": _("Suggestion (建议)"),
+    "enquiry": _("Enquiry (咨询)"),
+    "appeal": _("Appeal against a decision (申诉)"),
+}
+
+
 class Kind(models.Model):
     """检举控告 / 投诉 / 求助 / 建议 / 咨询 / 申诉 — policy packs refer to kinds by code."""
 
@@ -21,6 +33,10 @@ class Kind(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def public_label(self) -> str:
+        label = STANDARD_KIND_LABELS.get(self.code)
+        return str(label) if label else self.name
 
 
 class Category(models.Model):

@@ -54,7 +54,7 @@ def test_no_serious_axe_violations_on_public_pages(language, settings, tmp_path,
         page.locator("#id_receipt").fill(receipt)
         page.locator("form.narrow button[type=submit]").click()
         page.wait_for_url("**/followup/report/")
-        page.locator("#id_body").fill("晚上也有人往那里倒垃圾")
+        page.locator("form:has(input[name=action][value=message]) textarea").fill("晚上也有人往那里倒垃圾")
         page.locator("form:has(input[name=action][value=message]) button[type=submit]").click()
         expect(page.locator("li.from_reporter")).to_have_count(1)
         reporter_message_reply(actor=org.users["dispatcher"], report=report, body="收到，我们会一并核查。")
@@ -81,13 +81,17 @@ def mislabelled_fields(page) -> list[str]:
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "Product bug: portal/followup.html renders several forms built with the default auto_id, so the "
-    "message and supplement forms both produce id_body/id_attachments (and field-body, field-attachments), "
-    "and the rating and review forms both produce id_reason/field-reason; each label's for= then points to the "
-    "first form's field (axe duplicate-id-aria, critical, reported as 'needs review'). Fix: give each "
-    "follow-up form its own auto_id (e.g. MessageForm(auto_id='message-%s'), SupplementForm(auto_id="
-    "'supplement-%s'), RatingForm(auto_id='rate-%s'), ReviewForm(auto_id='review-%s') in intake/views.py, "
-    "bound and unbound) and make field.html/errors.html use field.auto_id for the wrapper id and links."))
+    "Product bug (jubao/templates/portal/followup.html + jubao/intake/views.py): the follow-up page renders "
+    "several forms with Django's default auto_id, so in 'needs info' the supplement and message forms both "
+    "render id_body, id_attachments, field-body, field-attachments, and in 'answered' the rating and review "
+    "forms both render id_reason and field-reason. The browser follows label[for] to the first element, so "
+    "the message box's label 'Your message' names the supplement box and the message box has no name, and "
+    "'Why should the answer be reviewed?' leads to the rating reason (axe duplicate-id-aria, critical, "
+    "reported as needs-review; form-field-multiple-labels). Fix: in views.py build the four follow-up forms "
+    "with auto_id=f'{action}-%s' (unbound in _followup_context and bound in followup), and in followup.html "
+    "pass anchor='message-'/'supplement-'/'rate-'/'review-' in each {% with form=... %}, used by "
+    "field.html id=\"field-{{ anchor }}{{ field.name }}\" and errors.html href=\"#field-{{ anchor }}"
+    "{{ field.name }}\"."))
 def test_every_field_on_the_follow_up_page_has_its_own_id_and_label(settings, tmp_path, browser, live_server):
     from jubao.cases.services import case_transition
 
