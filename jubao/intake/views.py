@@ -144,10 +144,11 @@ def _followup_context(report: Any, **forms: Any) -> dict[str, Any]:
         "can_review": case.state in (CaseState.ANSWERED, CaseState.RATED),
         "answer": case.feedback_text if case.state in _ANSWERED_STATES else "",
         "redirect_notice": case.redirect_notice if case.state == CaseState.REFUSED else "",
-        "message_form": forms.get("message_form") or MessageForm(),
-        "supplement_form": forms.get("supplement_form") or SupplementForm(),
-        "rating_form": forms.get("rate_form") or RatingForm(),
-        "review_form": forms.get("review_form") or ReviewForm(),
+        # Four forms share one page: each gets its own id prefix so labels and anchors never collide.
+        "message_form": forms.get("message_form") or MessageForm(auto_id="message-%s"),
+        "supplement_form": forms.get("supplement_form") or SupplementForm(auto_id="supplement-%s"),
+        "rating_form": forms.get("rate_form") or RatingForm(auto_id="rate-%s"),
+        "review_form": forms.get("review_form") or ReviewForm(auto_id="review-%s"),
         "open_form": forms.get("open_form", ""),
     }
 
@@ -170,7 +171,7 @@ def followup(request: HttpRequest) -> HttpResponse:
     if action not in handlers:
         return redirect("intake:followup")
     form_class, handler = handlers[action]
-    form = form_class(request.POST, request.FILES or None)
+    form = form_class(request.POST, request.FILES or None, auto_id=f"{action}-%s")
     if form.is_valid():
         try:
             handler(report, form)

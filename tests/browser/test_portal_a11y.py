@@ -80,18 +80,6 @@ def mislabelled_fields(page) -> list[str]:
         t.form.querySelector('input[name=action]').value + ':' + t.name)""")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Product bug (jubao/templates/portal/followup.html + jubao/intake/views.py): the follow-up page renders "
-    "several forms with Django's default auto_id, so in 'needs info' the supplement and message forms both "
-    "render id_body, id_attachments, field-body, field-attachments, and in 'answered' the rating and review "
-    "forms both render id_reason and field-reason. The browser follows label[for] to the first element, so "
-    "the message box's label 'Your message' names the supplement box and the message box has no name, and "
-    "'Why should the answer be reviewed?' leads to the rating reason (axe duplicate-id-aria, critical, "
-    "reported as needs-review; form-field-multiple-labels). Fix: in views.py build the four follow-up forms "
-    "with auto_id=f'{action}-%s' (unbound in _followup_context and bound in followup), and in followup.html "
-    "pass anchor='message-'/'supplement-'/'rate-'/'review-' in each {% with form=... %}, used by "
-    "field.html id=\"field-{{ anchor }}{{ field.name }}\" and errors.html href=\"#field-{{ anchor }}"
-    "{{ field.name }}\"."))
 def test_every_field_on_the_follow_up_page_has_its_own_id_and_label(settings, tmp_path, browser, live_server):
     from jubao.cases.services import case_transition
 
