@@ -8,9 +8,9 @@ from jubao.demo.organisation import DemoOrganisation, build_demo_organisation
 
 
 @pytest.fixture(autouse=True)
-def _calendar_always_fresh(settings):
-    # Tests roll calendar edits back between them; never trust an in-process calendar cache here.
-    settings.JUBAO_CALENDAR_CHECK_SECONDS = 0
+def _configuration_always_fresh(settings):
+    # Tests roll calendar and rule edits back between them; never trust an in-process cache here.
+    settings.JUBAO_CONFIG_CACHE_SECONDS = 0
 
 
 @pytest.fixture

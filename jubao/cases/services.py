@@ -17,6 +17,7 @@ from jubao.accounts.actors import Actor
 from jubao.audit.chain import EventDraft, append_event
 from jubao.audit.models import ActorKind
 from jubao.deadlines.models import CaseDeadline, PolicyPack, Stage
+from jubao.deadlines.rules import rules
 from jubao.deadlines.services import DeadlineEffects, case_light_summary, deadlines_plan
 from jubao.organisation.models import Region
 
@@ -51,11 +52,13 @@ REGISTRATION_EFFECTS = DeadlineEffects(start=(Stage.TRIAGE, Stage.ACCEPTANCE))
 
 
 def _unique_number(prefix: str, on: date, model: Any, field: str) -> str:
+    # Ten million numbers a day: at a million reports a day a fresh draw collides often enough that
+    # probing first is cheaper than failing a whole submission on the unique constraint.
     for _attempt in range(20):
         candidate = numbers.generate(prefix, on)
         if not model.objects.filter(**{field: candidate}).exists():
             return candidate
-    raise RuntimeError("could not find a free number")  # 20 collisions in 10^7 means something is badly wrong
+    raise RuntimeError("could not find a free number")  # 20 collisions in a row means something is badly wrong
 
 
 def _pseudonym(report: ReportInput) -> str:
@@ -71,7 +74,8 @@ def _pseudonym(report: ReportInput) -> str:
 
 
 def _policy_pack(code: str) -> PolicyPack:
-    pack = PolicyPack.objects.filter(code=code).first() if code else PolicyPack.objects.filter(is_default=True).first()
+    snapshot = rules()
+    pack = snapshot.packs.get(code) if code else snapshot.default
     if pack is None:
         raise TransitionRejected(_("No policy pack is configured; load the policy packs first."))
     return pack

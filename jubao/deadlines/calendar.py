@@ -53,7 +53,7 @@ class WorkingCalendar:
         # Re-checking the signature at most every few seconds keeps it off the hot path; an edit made
         # in another process is seen within that time (and a deadline computed meanwhile records the
         # calendar version it used).
-        interval = getattr(settings, "JUBAO_CALENDAR_CHECK_SECONDS", 5)
+        interval = getattr(settings, "JUBAO_CONFIG_CACHE_SECONDS", 5)
         if _cached is not None and interval and clock.monotonic() - _checked_at < interval:
             return _cached[1]
         signature = tuple(CalendarYear.objects.aggregate(n=Count("year"), v=Sum("version"), t=Max("updated_at"))

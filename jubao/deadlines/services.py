@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from .calendar import WorkingCalendar
 from .models import LIGHT_ORDER, CaseDeadline, DeadlinePolicy, DeadlineStatus, Light
+from .rules import rules
 
 if TYPE_CHECKING:
     from jubao.cases.models import Case
@@ -208,7 +209,7 @@ def deadlines_plan(case: Case, stages: Iterable[str], *, now: datetime,
     """Unsaved deadlines for `stages` under the case's pack (stages without a rule get none)."""
     stages = list(stages)
     calendar = calendar or WorkingCalendar.cached()
-    policies = list(DeadlinePolicy.objects.filter(pack_id=case.policy_pack_id, stage__in=stages))
+    policies = [p for p in rules().policies.get(case.policy_pack_id, []) if p.stage in stages]
     planned = []
     for stage in stages:
         policy = _best_policy(policies, case, stage, now)

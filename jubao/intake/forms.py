@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -31,12 +33,26 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
+_choices_cache: dict[str, tuple[float, list[tuple[str, str]]]] = {}
+
+
+def _cached_choices(name: str, build: Any) -> list[tuple[str, str]]:
+    """Regions and kinds change rarely; every form build re-reading them would tax each submission."""
+    ttl = getattr(settings, "JUBAO_CONFIG_CACHE_SECONDS", 5)
+    hit = _choices_cache.get(name)
+    if hit is not None and ttl and time.monotonic() - hit[0] < ttl:
+        return hit[1]
+    choices = build()
+    _choices_cache[name] = (time.monotonic(), choices)
+    return choices
+
+
 def region_choices() -> list[tuple[str, str]]:
     """Every region, indented by level, so a plain <select> works without JavaScript."""
     depth = {level.value: i for i, level in enumerate(RegionLevel)}
-    regions = Region.objects.order_by("path")
-    top = min((depth[r.level] for r in regions), default=0)
-    return [("", "—")] + [(r.code, "\u3000" * (depth[r.level] - top) + r.name) for r in regions]
+    regions = list(Region.objects.order_by("path").values_list("code", "name", "level"))
+    top = min((depth[level] for _code, _name, level in regions), default=0)
+    return [("", "—")] + [(code, "\u3000" * (depth[level] - top) + name) for code, name, level in regions]
 
 
 class PortalForm(forms.Form):
@@ -85,8 +101,10 @@ class SubmissionForm(PortalForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(k.code, k.public_label()) for k in Kind.objects.filter(is_active=True)]
-        self.fields["region"].choices = region_choices()
+        # Labels are built per request (they follow the reader's language); the rows are cached.
+        kinds = _cached_choices("kinds", lambda: [(k.code, k.name) for k in Kind.objects.filter(is_active=True)])
+        self.fields["kind"].choices = [(code, Kind(code=code, name=name).public_label()) for code, name in kinds]
+        self.fields["region"].choices = _cached_choices("regions", region_choices)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -18,7 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from jubao.protection.keys import load_keys
 
 RECEIPT_DIGITS = 16
-_HASHER = PasswordHasher(time_cost=1, memory_cost=4096, parallelism=1, hash_len=32, salt_len=16, type=Type.ID)
+_HASHER = PasswordHasher(time_cost=1, memory_cost=3072, parallelism=1, hash_len=32, salt_len=16, type=Type.ID)
 # Verifying against this keeps an unknown tracking number as slow as a known one.
 _DUMMY_HASH = _HASHER.hash("jubao-dummy-receipt")
 

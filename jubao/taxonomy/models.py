@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
 # The six kinds every deployment has get translated labels on the public portal; kinds an
 # administrator adds show their own name.
 STANDARD_KIND_LABELS = {
