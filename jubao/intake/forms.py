@@ -103,11 +103,11 @@ class SubmissionForm(PortalForm):
         super().__init__(*args, **kwargs)
         # Labels are built per request (they follow the reader's language); the rows are cached.
         kinds = _cached_choices("kinds", lambda: [(k.code, k.name) for k in Kind.objects.filter(is_active=True)])
-        self.fields["kind"].choices = [(code, Kind(code=code, name=name).public_label()) for code, name in kinds]
-        self.fields["region"].choices = _cached_choices("regions", region_choices)
+        self.fields["kind"].choices = [  # type: ignore[attr-defined](code, Kind(code=code, name=name).public_label()) for code, name in kinds]
+        self.fields["region"].choices = _cached_choices("regions", region_choices)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("identity") != "real_name":
             return data
         if not (data.get("name") or "").strip():
@@ -137,7 +137,7 @@ class FollowupLoginForm(PortalForm):
                             required=False, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if not data.get("receipt") and not data.get("phone"):
             raise forms.ValidationError(_("Enter your secret receipt, or the mobile number you gave."))
         return data

@@ -349,6 +349,6 @@ def run_due_periodic_tasks(*, worker_id: str) -> int:
             error = _format_error(exc)
             logger.warning("periodic %s failed (%s)", spec.name, type(exc).__name__)
         else:
-            logger.info("periodic %s done in %.3fs", spec.name, (timezone.now() - started).total_seconds())
+            logger.debug("periodic %s done in %.3fs", spec.name, (timezone.now() - started).total_seconds())
         PeriodicTask.objects.filter(pk=row.pk).update(last_finished_at=timezone.now(), last_error=error)
     return ran
