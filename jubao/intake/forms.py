@@ -103,8 +103,10 @@ class SubmissionForm(PortalForm):
         super().__init__(*args, **kwargs)
         # Labels are built per request (they follow the reader's language); the rows are cached.
         kinds = _cached_choices("kinds", lambda: [(k.code, k.name) for k in Kind.objects.filter(is_active=True)])
-        self.fields["kind"].choices = [  # type: ignore[attr-defined](code, Kind(code=code, name=name).public_label()) for code, name in kinds]
-        self.fields["region"].choices = _cached_choices("regions", region_choices)  # type: ignore[attr-defined]
+        kind_field: Any = self.fields["kind"]
+        kind_field.choices = [(code, Kind(code=code, name=name).public_label()) for code, name in kinds]
+        region_field: Any = self.fields["region"]
+        region_field.choices = _cached_choices("regions", region_choices)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -166,8 +166,10 @@ def followup(request: HttpRequest) -> HttpResponse:
         messages_mark_read(report=report, direction=MessageDirection.TO_REPORTER)
         return render(request, "portal/followup.html", _followup_context(report))
     action = request.POST.get("action", "")
-    handlers: dict[str, tuple[Any, Any]] = {"message": (MessageForm, _send_message), "supplement": (SupplementForm, _answer_supplement),
-                "rate": (RatingForm, _rate), "review": (ReviewForm, _review)}
+    handlers: dict[str, tuple[Any, Any]] = {
+        "message": (MessageForm, _send_message), "supplement": (SupplementForm, _answer_supplement),
+        "rate": (RatingForm, _rate), "review": (ReviewForm, _review),
+    }
     if action not in handlers:
         return redirect("intake:followup")
     form_class, handler = handlers[action]
