@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.case_core", "bench.intake_http"]
+BENCHMARKS = ["bench.case_core", "bench.intake_http", "bench.triage_duplicates"]
 PG_URL = os.environ.get("JUBAO_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/jubao_bench")
 
 

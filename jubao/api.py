@@ -10,6 +10,7 @@ from jubao.accounts.services import api_token_authenticate
 from jubao.cases.api import router as cases_router
 from jubao.cases.errors import CaseError
 from jubao.intake.api import router as reporter_router
+from jubao.triage.api import router as triage_router
 
 
 class StaffToken(HttpBearer):
@@ -49,4 +50,5 @@ def case_error(request: HttpRequest, exc: CaseError):  # type: ignore[no-untyped
 
 
 api.add_router("/v1/cases", cases_router)
+api.add_router("/v1/cases", triage_router)
 api.add_router("/v1", reporter_router)

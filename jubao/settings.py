@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "jubao.imports",
     "jubao.open311",
     "jubao.registration",
+    "jubao.triage",
+    "jubao.duplicates",
     "jubao.demo",
 ]
 

@@ -127,6 +127,7 @@ class QueueQuery(Schema):
     urgency: str = ""
     q: str = ""
     overdue: bool = False
+    needs_human: bool = False
 
 
 @router.get("", response=list[CaseOut])

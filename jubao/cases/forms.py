@@ -25,6 +25,7 @@ class QueueFilterForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), required=False)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=_blank(Urgency.choices), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    needs_human = forms.BooleanField(label=_("Needs a person only"), required=False)
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         kwargs.setdefault("label_suffix", "")

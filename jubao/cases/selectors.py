@@ -53,6 +53,7 @@ class QueueFilters:
     urgency: str = ""
     q: str = ""
     overdue: bool = False
+    needs_human: bool = False
 
 
 def case_queue(user: User, filters: QueueFilters) -> QuerySet[Case]:
@@ -72,6 +73,9 @@ def case_queue(user: User, filters: QueueFilters) -> QuerySet[Case]:
         qs = qs.filter(urgency=filters.urgency)
     if filters.q:
         qs = qs.filter(Q(number__icontains=normalise(filters.q)) | Q(title__icontains=filters.q.strip()))
-    return qs.select_related("region", "kind", "category", "lead_department").order_by(
+    if filters.needs_human:
+        # The human queue: triage was unsure, or proposed something only a person may do (a refusal).
+        qs = qs.filter(triage__status="needs_human")
+    return qs.select_related("region", "kind", "category", "lead_department", "triage").order_by(
         "-overdue", F("next_due_at").asc(nulls_last=True), "-created_at"
     )

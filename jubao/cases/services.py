@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -49,6 +49,11 @@ class ReportInput:
 
 
 REGISTRATION_EFFECTS = DeadlineEffects(start=(Stage.TRIAGE, Stage.ACCEPTANCE))
+
+# Other apps react to a new report inside the registration transaction (e.g. triage queues its run),
+# so that what they start exists exactly when the report does.
+RegistrationListener = Callable[[Report], None]
+REGISTRATION_LISTENERS: list[RegistrationListener] = []
 
 
 def _unique_number(prefix: str, on: date, model: Any, field: str) -> str:
@@ -121,6 +126,8 @@ def case_register(*, actor: Actor, report: ReportInput, now: datetime | None = N
         actor_label=actor.label, to_state=case.state, reporter_visible=True,
         payload={"report": created.tracking_number, "channel": report.channel, "deadlines": changes},
     ), now=now)
+    for listener in REGISTRATION_LISTENERS:
+        listener(created)
     return created
 
 

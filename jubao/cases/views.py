@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -35,7 +37,7 @@ def queue(request: StaffRequest) -> HttpResponse:
         filters = QueueFilters(
             state=data.get("state", ""), light=data.get("light", ""), department=data.get("department", ""),
             category=int(data["category"]) if data.get("category") else None, urgency=data.get("urgency", ""),
-            q=data.get("q", ""), overdue=data.get("overdue", False),
+            q=data.get("q", ""), overdue=data.get("overdue", False), needs_human=data.get("needs_human", False),
         )
     page = Paginator(case_queue(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -45,15 +47,21 @@ def queue(request: StaffRequest) -> HttpResponse:
     })
 
 
-def _detail_context(request: StaffRequest, number: str, bound: TransitionForm | None = None) -> dict:
+def _detail_context(request: StaffRequest, number: str, bound: TransitionForm | None = None,
+                    triage_bound: Any = None) -> dict:
+    from jubao.triage.selectors import transition_initial, triage_panel
+
     case = case_get_for(request.user, number)
     actor = Actor.staff(request.user)
     forms = []
+    # Triage proposals are the starting values of the forms (the category to accept with, the refusal notice…).
+    initial = transition_initial(case)
     for transition in transitions_available(actor, case):
         if bound is not None and bound.transition.name == transition.name:
             forms.append(bound)
         else:
-            forms.append(TransitionForm(transition, initial={"version": case.version}))
+            forms.append(TransitionForm(transition, initial={"version": case.version,
+                                                             **initial.get(transition.name, {})}))
     return {
         "case": case,
         "reports": case.reports.select_related("region", "kind").prefetch_related("messages__author"),
@@ -63,6 +71,7 @@ def _detail_context(request: StaffRequest, number: str, bound: TransitionForm | 
         "timeline": case_timeline(case),
         "action_forms": forms,
         "open_action": bound.transition.name if bound is not None else "",
+        "triage": triage_panel(actor, case, bound=triage_bound),
     }
 
 

@@ -1,0 +1,1 @@
+"""Duplicate and repeat detection: a MinHash/LSH index of report texts stored in the database."""
