@@ -6,7 +6,9 @@ import os
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.case_core", "bench.intake_http", "bench.triage_duplicates"]
+BENCHMARKS = ["bench.case_core", "bench.intake_http", "bench.triage_duplicates", "bench.triage_classify"]
+# These touch no database: run once, not once per database.
+DATABASE_FREE = {"bench.triage_classify"}
 PG_URL = os.environ.get("JUBAO_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/jubao_bench")
 
 
@@ -29,7 +31,7 @@ def main() -> int:
         targets.append(("postgresql", {"DATABASE_URL": PG_URL}))
     status = 0
     for module in selected:
-        for label, extra in targets:
+        for label, extra in targets[:1] if module in DATABASE_FREE else targets:
             env = {**os.environ, **extra, "JUBAO_BENCH_DB": label}
             print(f"\n=== {module} on {label}", flush=True)
             status |= subprocess.call([sys.executable, "-m", module], env=env)

@@ -169,7 +169,7 @@ def labelled_set(size: int, seed: int = 4) -> tuple[list[Message], list[Message]
     rng.shuffle(messages)
     by_place: dict[str, list[Message]] = defaultdict(list)
     for message in messages:
-        for place in set(PLACE.findall(message.title + message.body)) - {"A市"}:
+        for place in sorted(set(PLACE.findall(message.title + message.body)) - {"A市"}):
             by_place[place].append(message)
     topic_cache: dict[str, frozenset[str]] = {}
 
@@ -199,7 +199,7 @@ def labelled_set(size: int, seed: int = 4) -> tuple[list[Message], list[Message]
     for message in messages:
         if len(originals) >= size:
             break
-        places = set(PLACE.findall(message.title + message.body)) - {"A市"}
+        places = sorted(set(PLACE.findall(message.title + message.body)) - {"A市"})
         if not places or not unrelated(message):
             continue
         label, topics = message.label, topics_of(message)

@@ -44,6 +44,9 @@ CONTAINMENT_WEIGHT = 0.85
 NEAR_IDENTICAL = 0.8
 MIN_TEXT_SIMILARITY = 0.2
 MAX_CANDIDATES = 100
+# A text made only of boilerplate ("同上", "谢谢") shares every band with every other such text; past this
+# many band rows the lookup stops reading rather than slowing down (those candidates add nothing).
+MAX_BAND_ROWS = 5000
 MAX_SUGGESTIONS = 5
 
 
@@ -127,7 +130,7 @@ def _band_hits(entry: IndexEntry, own_report: int | None, first_day: int, last_d
         return Counter()
     report_ids = IndexKey.objects.filter(
         band_key__in=entry.signature.band_keys(), day__gte=first_day, day__lte=last_day,
-    ).values_list("report_id", flat=True)
+    ).values_list("report_id", flat=True)[:MAX_BAND_ROWS]
     hits = Counter(report_ids)
     hits.pop(own_report, None)  # type: ignore[arg-type]
     return hits

@@ -63,7 +63,7 @@ class ClassifierModelAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Activate the selected model"), permissions=["view"])
     def activate(self, request: HttpRequest, queryset: QuerySet[ClassifierModel]) -> None:
-        from jubao.triage.classify import classifier_activate  # type: ignore[attr-defined]
+        from jubao.triage.classify import classifier_activate
 
         chosen = list(queryset[:2])
         if len(chosen) != 1:

@@ -49,21 +49,13 @@ STAFF_DECISIONS = {Decision.ACCEPTED, Decision.OVERRIDDEN}
 TRIAGE_ACTOR = Actor.system("triage")
 
 
-def _load(ref: str) -> Callable[..., Any] | None:
+def _load(ref: str) -> Callable[..., Any]:
     module_name, _sep, name = ref.partition(":")
-    try:
-        module = import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name and module_name.startswith(exc.name):
-            # A step that is not installed yet is skipped rather than stopping registration.
-            logger.warning("triage step %s is not available", ref)
-            return None
-        raise
-    return getattr(module, name, None)
+    return getattr(import_module(module_name), name)  # type: ignore[no-any-return]
 
 
 def steps() -> list[tuple[str, StepFunction]]:
-    return [(step, fn) for step, ref in STEPS if (fn := _load(ref)) is not None]
+    return [(step, _load(ref)) for step, ref in STEPS]
 
 
 # --- input ---------------------------------------------------------------------------------------
@@ -129,9 +121,7 @@ def triage_report(report_id: int, *, now: datetime | None = None) -> None:
                 continue
             outcomes[step] = fn(inp, outcomes)
         results = _store(report, case, outcomes, existing, now=now)
-        index = _load(DUPLICATES_INDEX)
-        if index is not None:
-            index(inp)
+        _load(DUPLICATES_INDEX)(inp)
         if primary_report(case) != report:
             # A report merged into another case keeps its own results; the case's triage is its first report's.
             _audit_proposed(case, report, results, {}, now=now)

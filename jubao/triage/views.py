@@ -146,7 +146,7 @@ def models(request: StaffRequest) -> HttpResponse:
 @login_required
 @require_POST
 def model_activate(request: StaffRequest, public_id: str) -> HttpResponse:
-    from jubao.triage.classify import classifier_activate  # type: ignore[attr-defined]
+    from jubao.triage.classify import classifier_activate
 
     actor = _require_admin(request)
     model = get_object_or_404(ClassifierModel.objects.defer("blob"), public_id=public_id)
@@ -162,7 +162,7 @@ def model_activate(request: StaffRequest, public_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def model_train(request: StaffRequest) -> HttpResponse:
-    from jubao.triage.classify import classifier_train_from_examples  # type: ignore[attr-defined]
+    from jubao.triage.classify import classifier_train_enqueue
 
     actor = _require_admin(request)
     target = request.POST.get("target", "")
@@ -170,10 +170,10 @@ def model_train(request: StaffRequest) -> HttpResponse:
         messages.error(request, _("Choose one of the listed options."))
         return redirect("triage:models")
     try:
-        model = classifier_train_from_examples(actor=actor, target=target)
-    except (CaseError, ValueError) as exc:
-        messages.error(request, getattr(exc, "message", str(exc)))
+        classifier_train_enqueue(actor=actor, target=target)
+    except ValueError as exc:
+        messages.error(request, str(exc))
     else:
-        messages.success(request, _("Trained %(version)s; check its evaluation, then activate it.")
-                         % {"version": model.version})
+        messages.success(request, _("Training has started in the background; the new version appears here when "
+                                    "it is done. Check its evaluation, then activate it."))
     return redirect("triage:models")

@@ -109,7 +109,7 @@ def test_activating_a_new_version_switches_every_process_and_the_old_one_off(cat
 
 def test_training_refuses_too_little_data(org, system):
     with pytest.raises(TrainingError):
-        classifier_train(actor=system, target="category", examples=_category_examples()[:5])
+        classifier_train(actor=system, target="category", examples=_category_examples()[:5])  # fewer than MIN_EXAMPLES
 
 
 def test_overrides_become_training_data_and_replace_the_cases_own_label(org, system):
@@ -159,7 +159,7 @@ def test_triage_eval_cross_validates_and_names_bad_lines(tmp_path):
     broken = tmp_path / "broken.jsonl"
     broken.write_text('{"title": "a", "body": "b", "label": "x"}\nnot json\n{"title": "c", "body": "d"}\n',
                       encoding="utf-8")
-    with pytest.raises(CommandError, match="line 2.*line 3"):
+    with pytest.raises(CommandError, match=r"line 2.*line 3"):
         call_command("triage_eval", "--train", str(broken), "--cv", "3")
 
 

@@ -206,15 +206,17 @@ def test_the_dispatchers_accept_transition_confirms_the_classification_as_traini
 
 
 def test_an_override_feeds_the_next_training_run(org, fake_steps, inline, urban, sanitation):
-    classify = pytest.importorskip("jubao.triage.classify")
-    train = getattr(classify, "classifier_train_from_examples", None)
-    if train is None:
-        pytest.skip("classifier_train_from_examples is not there yet")
-    for i in range(6):
-        case = _classified(org, fake_steps, sanitation)
-        target = urban if i % 2 else sanitation
+    from jubao.triage.classify import classifier_train_from_examples
+    from jubao.triage.classify.model import TextClassifier
+
+    litter = ("东华社区南门垃圾三天无人清运", "东华社区南门垃圾堆放三天无人清运，气味很大。")
+    for i in range(10):
+        text, corrected = (NOISE, urban) if i % 2 else (litter, sanitation)
+        fake_steps["classification"] = ({"kind": "complaint", "category_id": sanitation.pk, "category_levels": [],
+                                         "sector": None, "alternatives": []}, 0.5, True, [])
+        case = report(org, *text)
         triage_override(actor=org.actor("dispatcher"), report_public_id_or_case_number=case.number,
-                        step="classification", value={"category_id": target.pk})
-    model = train(actor=org.actor("admin"), target="category")
-    assert model.training_size >= 6
-    assert str(urban.pk) in model.labels
+                        step="classification", value={"category_id": corrected.pk})
+    model = classifier_train_from_examples(actor=org.actor("admin"), target="category")
+    assert model.training_size == 10 and str(urban.pk) in model.labels
+    assert TextClassifier.from_bytes(model.blob).score(*NOISE)[0].label == str(urban.pk)

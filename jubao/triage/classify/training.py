@@ -29,7 +29,7 @@ from .dataset import Example, read_jsonl
 from .evaluation import cross_validate
 from .model import TextClassifier
 
-MIN_EXAMPLES = 20
+MIN_EXAMPLES = 10
 # States a case reaches only after a dispatcher confirmed its classification.
 CONFIRMED_STATES = [s for s in CaseState.values if s not in {
     CaseState.REGISTERED, CaseState.NEEDS_INFO, CaseState.REFUSED, CaseState.MERGED}]

@@ -10,6 +10,7 @@ Each batch is one transaction, so an interrupted run loses at most one batch and
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -21,7 +22,7 @@ from jubao.duplicates.signature import SIGNATURE_VERSION
 from jubao.triage.steps import TriageInput
 
 
-def _inputs(reports: list[dict[str, Any]]) -> list[TriageInput]:
+def _inputs(reports: Sequence[Mapping[str, Any]]) -> list[TriageInput]:
     return [
         TriageInput(
             title=r["title"], body=r["body"], kind_code=r["kind_id"], region_path=r["region__path"] or "",
