@@ -348,7 +348,12 @@ def triage_request_supplement(*, actor: Actor, report_public_id_or_case_number: 
 
 
 def on_case_transition(case: Case, transition: str) -> None:
-    """A dispatcher accepting the case confirms its classification: that is training data too."""
+    """A dispatcher accepting the case confirms its classification: that is training data too. A refused or
+    merged case leaves triage for good, so it no longer waits in (or for) the human queue."""
+    if transition in {"refuse", "merge"}:
+        CaseTriage.objects.filter(case=case).exclude(status=TriageStatus.CONFIRMED).update(
+            status=TriageStatus.CONFIRMED, updated_at=case.state_changed_at)
+        return
     if transition != "accept":
         return
     report = primary_report(case)

@@ -27,6 +27,7 @@ from sklearn.svm import LinearSVC
 FORMAT_VERSION = 1
 TITLE_WEIGHT = 0.7
 WORD_WEIGHT = 1.0
+UNFITTED_TEMPERATURE = 0.15
 
 
 @lru_cache(maxsize=1)
@@ -122,7 +123,9 @@ class TextClassifier:
         counts = np.unique(labels, return_counts=True)[1]
         folds = int(min(3, counts.min()))
         if folds < 2 or len(labels) < 30:
-            return 1.0
+            # Too little data to measure: SVM margins mostly lie within ±1, and this spreads them so that a
+            # clear winner reads as fairly sure and a tie as unsure, whatever the number of labels.
+            return UNFITTED_TEMPERATURE
         margins: list[np.ndarray] = []
         truth: list[np.ndarray] = []
         for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(titles, labels):

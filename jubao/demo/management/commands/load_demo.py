@@ -17,6 +17,7 @@ from jubao.cases.models import Case, Report
 from jubao.deadlines.sweeper import sweep_lights
 from jubao.demo.cases import build_demo_cases
 from jubao.demo.organisation import DEMO_PASSWORD, USERS, build_demo_organisation
+from jubao.demo.triage import demo_classifier_ensure
 from jubao.protection import keys
 from jubao.protection.models import ReporterIdentity
 
@@ -71,6 +72,10 @@ class Command(BaseCommand):
         elif options["cases"]:
             cases = build_demo_cases(org, count=options["cases"], seed=options["seed"])
             self._say(quiet, f"created {len(cases)} demo cases")
+
+        version = demo_classifier_ensure()
+        if version:
+            self._say(quiet, f"triage: trained and activated category model {version}")
 
         result = sweep_lights()
         self._say(quiet, f"deadline sweep: examined {result.examined}, newly overdue {result.newly_overdue}")
