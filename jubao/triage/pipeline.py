@@ -46,6 +46,8 @@ DUPLICATES_INDEX = "jubao.duplicates.services:duplicates_index"
 
 URGENCY_ORDER: list[str] = [Urgency.NORMAL, Urgency.URGENT, Urgency.CRITICAL]
 STAFF_DECISIONS = {Decision.ACCEPTED, Decision.OVERRIDDEN}
+# The states in which a case is still being triaged.
+TRIAGE_STATES = {CaseState.REGISTERED, CaseState.NEEDS_INFO}
 TRIAGE_ACTOR = Actor.system("triage")
 
 
@@ -174,7 +176,8 @@ def _value(result: TriageResult | None) -> dict[str, Any]:
 
 def _update_summary(case: Case, results: Mapping[str, TriageResult], *, now: datetime) -> CaseTriage:
     summary, _created = CaseTriage.objects.select_for_update().get_or_create(case=case, defaults={"updated_at": now})
-    summary.status = case_status(results)
+    # Once a dispatcher has accepted, refused or merged the case, triage is over whatever a re-run proposes.
+    summary.status = (case_status(results) if case.state in TRIAGE_STATES else TriageStatus.CONFIRMED)
     collective = _value(results.get(Step.COLLECTIVE_REVIEW))
     summary.collective_review_required = bool(collective.get("required"))
     summary.collective_review_reasons = list(collective.get("reasons") or [])
@@ -256,7 +259,8 @@ def _raise_for_emergency(case: Case, results: Mapping[str, TriageResult], summar
     result.decision, result.decided_at, result.updated_at = Decision.AUTOMATIC, now, now
     result.save(update_fields=["decision", "decided_at", "updated_at"])
     # Raised automatically: the emergency step no longer waits for anybody.
-    summary.status = case_status(results)
+    # Once a dispatcher has accepted, refused or merged the case, triage is over whatever a re-run proposes.
+    summary.status = (case_status(results) if case.state in TRIAGE_STATES else TriageStatus.CONFIRMED)
     summary.save(update_fields=["status"])
 
 

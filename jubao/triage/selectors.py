@@ -95,7 +95,8 @@ def _facts(step: str, value: dict[str, Any], names: dict[str, dict[Any, str]]) -
         alternatives = value.get("alternatives") or []
         if alternatives:
             facts.append((_("Alternatives"), ", ".join(
-                f"{a.get('label')} ({round(float(a.get('score', 0)) * 100)}%)" for a in alternatives[:3])))
+                f"{a.get('name') or a.get('label')} ({round(float(a.get('score', 0)) * 100)}%)"
+                for a in alternatives[:3])))
         return facts
     if step == Step.URGENCY:
         facts = [(_("Urgency"), _choice_label(Urgency, value.get("urgency"))),

@@ -113,6 +113,14 @@ def test_no_prefill_once_the_case_has_left_registered(org, fake_steps):
     assert (after.urgency, after.impact, after.grade) == (before.urgency, before.impact, before.grade)
 
 
+def test_a_rerun_after_acceptance_does_not_put_the_case_back_in_the_human_queue(org, fake_steps):
+    case = drive(org, CaseState.ACCEPTED)
+    fake_steps["scope"] = ({"in_scope": False, "refusal_reason": "enquiry", "redirect_notice": "12345"}, 0.9, True,
+                           [])
+    triage_report(Report.objects.get(case=case).pk)
+    assert CaseTriage.objects.get(case=case).status == TriageStatus.CONFIRMED
+
+
 def test_an_emergency_match_raises_the_case_to_critical_automatically(org, fake_steps, inline):
     event = EmergencyEvent.objects.create(name="7·20 暴雨", cue_words="暴雨\n积水", starts_at=T0 - timedelta(hours=2),
                                           created_at=T0 - timedelta(hours=2))
