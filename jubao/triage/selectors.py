@@ -190,11 +190,16 @@ def triage_panel(actor: Actor, case: Case, *, bound: Any = None) -> TriagePanel:
             cues=[(str(c.get("text", "")), _(str(c.get("means", "")))) for c in result.cues if isinstance(c, dict)],
             confidence_percent=round(result.confidence * 100), confidence_words=confidence_words(result.confidence),
             value=value, override_form=form,
-            extra={"suggestions": (result.proposal or {}).get("suggestions") or [],
+            extra={"suggestions": _suggestions_shown((result.proposal or {}).get("suggestions") or []),
                    "supplement_request": (result.proposal or {}).get("supplement_request") or ""},
         ))
     tracking = results[0].report.tracking_number if results else ""
     return TriagePanel(summary=summary, rows=rows, may_decide=decide, report_tracking_number=tracking)
+
+
+def _suggestions_shown(suggestions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # Reasons are stored as English message ids (language-neutral data); show them in the reader's language.
+    return [{**s, "reasons": [_(str(reason)) for reason in s.get("reasons") or []]} for s in suggestions]
 
 
 def transition_initial(case: Case) -> dict[str, dict[str, Any]]:

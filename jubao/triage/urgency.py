@@ -31,7 +31,6 @@ MEANS_PEOPLE = gettext_noop("people affected")
 MEANS_MONEY = gettext_noop("money involved")
 MEANS_ATTENTION = gettext_noop("public attention")
 MEANS_SENSITIVE = gettext_noop("sensitive subject")
-MEANS_GRADE = gettext_noop("grade")
 
 PEOPLE_PER_HOUSEHOLD = 3
 # Upper bounds (exclusive) of small, medium and large; anything above is very large.
@@ -202,9 +201,9 @@ def urgency_step(inp: TriageInput, earlier: StepEarlier) -> StepOutcome:
     if urgency == "urgent" and (sensitive or impact == "very_large"):
         urgency = "critical"
 
+    # The grade follows from urgency, impact and sensitivity, which the facts beside it already show.
     grade = _grade(urgency, impact, sensitive)
-    cues.append(Cue(f"{urgency}/{impact}{'/sensitive' if sensitive else ''}", MEANS_GRADE, 0.0))
-    evidence = len(cues) - 1
+    evidence = len(cues)
     confidence = 0.6 if evidence == 0 else min(0.95, 0.65 + 0.08 * evidence)
     return StepOutcome(
         step="urgency",

@@ -52,7 +52,7 @@ def test_a_dispatcher_sees_the_cues_and_overrides_the_category(page, live_server
     assert panel.get_by_role("heading", level=2).is_visible()
     urgency = panel.locator("#triage-urgency")
     assert urgency.locator(".cues q").count() > 0  # the words that moved the proposal are shown
-    assert re.search(r"\(\d+ %\)", urgency.inner_text())
+    assert re.search(r"[(（]\d+ ?%[)）]", urgency.inner_text())
     assert_no_serious_axe_violations(page)
 
     classification = panel.locator("#triage-classification")

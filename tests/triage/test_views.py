@@ -46,7 +46,7 @@ def test_the_case_page_shows_each_proposal_with_confidence_version_and_cues(org,
     html = _page(client, proposed)
     assert 'id="triage"' in html and 'id="triage-urgency"' in html
     assert "<q>住院</q> →" in html and "<q>今天下午</q> →" in html
-    assert "(88 %)" in html and "fake-1" in html
+    assert "（88%）" in html and "fake-1" in html
     assert "环境卫生 (42%)" in html  # every level of the category with its confidence
     assert html.count('action="/staff/triage/cases/') >= 7  # accept / override controls
 

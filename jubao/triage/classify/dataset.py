@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,8 @@ def read_jsonl(path: Path | str, *, label_field: str = "label") -> list[Example]
                 examples.append(Example(title, body, label))
     if problems:
         shown = "; ".join(problems[:20]) + ("; …" if len(problems) > 20 else "")
-        raise ValueError(_("%(file)s has %(count)s bad lines: %(lines)s")
+        raise ValueError(ngettext("%(file)s has %(count)s bad line: %(lines)s",
+                                  "%(file)s has %(count)s bad lines: %(lines)s", len(problems))
                          % {"file": path, "count": len(problems), "lines": shown})
     if not examples:
         raise ValueError(_("%(file)s holds no examples") % {"file": path})

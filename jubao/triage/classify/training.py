@@ -80,7 +80,7 @@ def classifier_train(*, actor: Actor, target: str, examples: Sequence[Example], 
     labels = {e.label for e in examples}
     if len(examples) < MIN_EXAMPLES or len(labels) < 2:
         raise TrainingError(_("Training needs at least %(n)s examples with at least two different labels; "
-                              "there are %(count)s with %(labels)s.")
+                              "there are %(count)s examples with %(labels)s different labels.")
                             % {"n": MIN_EXAMPLES, "count": len(examples), "labels": len(labels)})
     started = time.perf_counter()
     model = TextClassifier().fit([e.title for e in examples], [e.body for e in examples],
