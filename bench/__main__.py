@@ -6,9 +6,10 @@ import os
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.case_core", "bench.intake_http", "bench.triage_duplicates", "bench.triage_classify"]
+BENCHMARKS = ["bench.case_core", "bench.intake_http", "bench.triage_duplicates", "bench.triage_classify",
+              "bench.routing_dispatch"]
 # These touch no database: run once, not once per database.
-DATABASE_FREE = {"bench.triage_classify"}
+DATABASE_FREE = {"bench.triage_classify", "bench.routing_dispatch"}
 PG_URL = os.environ.get("JUBAO_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/jubao_bench")
 
 

@@ -10,6 +10,8 @@ from jubao.accounts.services import api_token_authenticate
 from jubao.cases.api import router as cases_router
 from jubao.cases.errors import CaseError
 from jubao.intake.api import router as reporter_router
+from jubao.routing.api import cases_router as routing_cases_router
+from jubao.routing.api import router as routing_router
 from jubao.triage.api import router as triage_router
 
 
@@ -51,4 +53,6 @@ def case_error(request: HttpRequest, exc: CaseError):  # type: ignore[no-untyped
 
 api.add_router("/v1/cases", cases_router)
 api.add_router("/v1/cases", triage_router)
+api.add_router("/v1/cases", routing_cases_router)
+api.add_router("/v1/routing", routing_router)
 api.add_router("/v1", reporter_router)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "jubao.registration",
     "jubao.triage",
     "jubao.duplicates",
+    "jubao.routing",
     "jubao.demo",
 ]
 
@@ -187,6 +188,18 @@ JUBAO_AUDIT_HASH = os.environ.get("JUBAO_AUDIT_HASH", "sha256")  # or "sm3"
 JUBAO_LIGHT_THRESHOLDS = (0.5, 0.75, 0.9)
 # Anonymous submissions per connection address per window, counted in process memory only.
 JUBAO_SUBMISSIONS_PER_WINDOW = int(os.environ.get("JUBAO_SUBMISSIONS_PER_WINDOW", "20"))
+
+# Triage: run in the request instead of a job; below this confidence a case goes to the "needs a person" queue.
+JUBAO_TRIAGE_INLINE = env_bool("JUBAO_TRIAGE_INLINE", False)
+JUBAO_TRIAGE_CONFIDENCE_THRESHOLD = float(os.environ.get("JUBAO_TRIAGE_CONFIDENCE_THRESHOLD", "0.6"))
+# Duplicates: look-back windows (days) and the scores that suggest a merge or merge automatically.
+JUBAO_DUPLICATE_WINDOW_DAYS = int(os.environ.get("JUBAO_DUPLICATE_WINDOW_DAYS", "90"))
+JUBAO_REPEAT_WINDOW_DAYS = int(os.environ.get("JUBAO_REPEAT_WINDOW_DAYS", "365"))
+JUBAO_DUPLICATE_SUGGEST_SCORE = float(os.environ.get("JUBAO_DUPLICATE_SUGGEST_SCORE", "0.35"))
+JUBAO_DUPLICATE_AUTO_MERGE_SCORE = float(os.environ.get("JUBAO_DUPLICATE_AUTO_MERGE_SCORE", "0.9"))
+# Routing: a case is dispatched without a person only when triage's classification is at least this sure
+# (and the dispatch catalogue names exactly one lead department for it).
+JUBAO_AUTO_DISPATCH_CONFIDENCE = float(os.environ.get("JUBAO_AUTO_DISPATCH_CONFIDENCE", "0.85"))
 JUBAO_SUBMISSION_WINDOW_SECONDS = int(os.environ.get("JUBAO_SUBMISSION_WINDOW_SECONDS", "600"))
 # The address the public reaches the portal at, for links in SMS and e-mail to reporters.
 JUBAO_PUBLIC_URL = os.environ.get("JUBAO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

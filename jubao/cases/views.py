@@ -49,13 +49,18 @@ def queue(request: StaffRequest) -> HttpResponse:
 
 def _detail_context(request: StaffRequest, number: str, bound: TransitionForm | None = None,
                     triage_bound: Any = None) -> dict:
+    from jubao.routing.selectors import routing_panel
     from jubao.triage.selectors import transition_initial, triage_panel
 
     case = case_get_for(request.user, number)
     actor = Actor.staff(request.user)
     forms = []
-    # Triage proposals are the starting values of the forms (the category to accept with, the refusal notice…).
+    # Triage proposals are the starting values of the forms (the category to accept with, the refusal notice…),
+    # and the dispatch catalogue's winning rule those of the dispatch form.
     initial = transition_initial(case)
+    routing = routing_panel(actor, case)
+    if routing is not None and routing.initial:
+        initial.setdefault("dispatch", routing.initial)
     for transition in transitions_available(actor, case):
         if bound is not None and bound.transition.name == transition.name:
             forms.append(bound)
@@ -72,6 +77,7 @@ def _detail_context(request: StaffRequest, number: str, bound: TransitionForm | 
         "action_forms": forms,
         "open_action": bound.transition.name if bound is not None else "",
         "triage": triage_panel(actor, case, bound=triage_bound),
+        "routing": routing,
     }
 
 

@@ -133,6 +133,7 @@ def triage_report(report_id: int, *, now: datetime | None = None) -> None:
         _raise_for_emergency(case, results, summary, now=now)
         _audit_proposed(case, report, results, prefilled, now=now)
         _auto_merge(case, results, now=now)
+        _load("jubao.routing.services:routing_after_triage")(case, now=now)  # dispatch when triage and catalogue agree
 
 
 def _store(report: Report, case: Case, outcomes: Mapping[str, StepOutcome], existing: dict[str, TriageResult],

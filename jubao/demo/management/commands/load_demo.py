@@ -17,6 +17,7 @@ from jubao.cases.models import Case, Report
 from jubao.deadlines.sweeper import sweep_lights
 from jubao.demo.cases import build_demo_cases
 from jubao.demo.organisation import DEMO_PASSWORD, USERS, build_demo_organisation
+from jubao.demo.routing import demo_catalogue_ensure
 from jubao.demo.triage import demo_classifier_ensure
 from jubao.protection import keys
 from jubao.protection.models import ReporterIdentity
@@ -61,6 +62,10 @@ class Command(BaseCommand):
         org = build_demo_organisation(extra_staff=True)
         self._say(quiet, f"organisation: {len(org.regions)} regions, {len(org.departments)} departments, "
                          f"{len(org.users)} users")
+
+        rules_added = demo_catalogue_ensure()
+        if rules_added:
+            self._say(quiet, f"dispatch catalogue: {rules_added} rules added")
 
         if options["reset_cases"]:
             removed = self._reset_cases()
