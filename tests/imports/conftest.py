@@ -115,3 +115,14 @@ def xlsx_bytes(rows: Iterable[list], *, headers: list[str] = HEADERS, title_row:
 
 def upload(content: bytes, name: str = "export.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content)
+
+
+@pytest.fixture(autouse=True)
+def _imports_without_triage(monkeypatch):
+    # These tests drain the job queue with `worker --burst`; triaging a thousand imported reports would
+    # only slow them down (triage of every registered report, imports included, is tested in tests/triage).
+    from jubao.cases import services
+    from jubao.triage.pipeline import on_report_registered
+
+    monkeypatch.setattr(services, "REGISTRATION_LISTENERS",
+                        [listener for listener in services.REGISTRATION_LISTENERS if listener is not on_report_registered])
