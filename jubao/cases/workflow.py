@@ -142,7 +142,7 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
 
 
 # Other apps react to transitions inside the same transaction (e.g. reporter milestone notices).
-TransitionListener = Callable[[Case, str], None]
+TransitionListener = Callable[[Case, str, Actor], None]
 TRANSITION_LISTENERS: list[TransitionListener] = []
 
 
@@ -206,7 +206,7 @@ def apply_transition(
         reporter_visible=transition.reporter_visible,
     ), now=ctx.now)
     for listener in TRANSITION_LISTENERS:
-        listener(case, transition.name)
+        listener(case, transition.name, actor)
     for callback in ctx.after_commit:
         transaction.on_commit(callback)
     return case

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from jubao.notifications.services import outbox_put
 
 if TYPE_CHECKING:
+    from jubao.accounts.actors import Actor
     from jubao.cases.models import Case, Report
 
 # transition name → milestone shown to the reporter
@@ -62,7 +63,7 @@ def reporter_message_waiting(report: Report) -> None:
     _notify_reporter(report, "message")
 
 
-def on_transition(case: Case, transition: str) -> None:
+def on_transition(case: Case, transition: str, actor: Actor) -> None:
     milestone = MILESTONE_TRANSITIONS.get(transition)
     if milestone is None:
         return

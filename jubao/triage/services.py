@@ -347,7 +347,7 @@ def triage_request_supplement(*, actor: Actor, report_public_id_or_case_number: 
     return case_transition(actor=actor, number=case.number, transition="request_info", reason=text, now=now)
 
 
-def on_case_transition(case: Case, transition: str) -> None:
+def on_case_transition(case: Case, transition: str, actor: Actor) -> None:
     """A dispatcher accepting the case confirms its classification: that is training data too. A refused or
     merged case leaves triage for good, so it no longer waits in (or for) the human queue."""
     if transition in {"refuse", "merge"}:
@@ -357,7 +357,11 @@ def on_case_transition(case: Case, transition: str) -> None:
     if transition != "accept":
         return
     report = primary_report(case)
-    if report is None:
+    # Only a person's acceptance confirms a classification; the system accepting its own proposal
+    # (automatic dispatch) would teach the model its own guesses.
+    if report is None or actor.user is None:
+        CaseTriage.objects.filter(case=case).exclude(status=TriageStatus.CONFIRMED).update(
+            status=TriageStatus.CONFIRMED, updated_at=case.state_changed_at)
         return
     now = case.state_changed_at
     decided = TriageResult.objects.filter(report=report, step=Step.CLASSIFICATION,

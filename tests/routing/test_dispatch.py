@@ -10,6 +10,7 @@ import pytest
 from jubao.audit.models import AuditEvent
 from jubao.cases.models import AssignmentRole, Case, CaseState, Report
 from jubao.routing.services import auto_dispatch_check
+from jubao.triage.models import CaseTriage, TrainingExample, TriageStatus
 from jubao.triage.pipeline import triage_report
 from tests.helpers import EAST_VILLAGE, T0, WEST_VILLAGE
 from tests.triage.triage_support import fake_steps, report  # noqa: F401  (fixtures)
@@ -51,6 +52,9 @@ def test_a_sure_case_with_one_winning_rule_is_accepted_and_dispatched_by_the_sys
     assert dispatch.payload["department"] == "dc-chengguan" and dispatch.payload["co_departments"] == ["zhujian"]
     assert routed.payload["rule"] == east.pk and routed.payload["confidence"] == 0.95
     assert routed.payload["threshold"] == 0.85 and routed.payload["matched"]["region"] == EAST
+    # The system accepting its own proposal is not a confirmation: the model must not learn from itself.
+    assert not TrainingExample.objects.filter(report__case=case).exists()
+    assert CaseTriage.objects.get(case=case).status == TriageStatus.CONFIRMED
 
 
 def test_a_village_in_another_district_is_dispatched_by_the_city_rule(org, sure):
