@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (pytest fixtures imported from the support modules are redefined as parameters)
 """In a real browser: a dispatcher asks "who gets this and why" for a case, then dispatches it in one click
 with the catalogue's suggestion (lead and co-handling department pre-filled)."""
 
@@ -10,10 +9,9 @@ import pytest
 
 from jubao.cases.models import Case, CaseState
 from jubao.demo.organisation import build_demo_organisation
-from tests.browser.conftest import CHROMIUM, HAVE_CHROMIUM, assert_no_serious_axe_violations, browser, page  # noqa: F401
+from tests.browser.conftest import CHROMIUM, HAVE_CHROMIUM, assert_no_serious_axe_violations
 from tests.helpers import drive
-
-from .routing_support import CITY, EAST, MUNICIPAL, rule
+from tests.routing.routing_support import CITY, EAST, MUNICIPAL, rule
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True),
               pytest.mark.skipif(not HAVE_CHROMIUM, reason=f"browser tests need Chromium at {CHROMIUM}")]
