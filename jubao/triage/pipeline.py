@@ -342,4 +342,6 @@ def on_report_registered(report: Report) -> None:
             return
         except Exception:  # triage must never lose a report: the job retries it
             logger.exception("inline triage failed; queued instead")
-    job_enqueue(kind="triage.run", payload={"report_id": report.pk}, dedupe_key=f"triage.run:{report.pk}")
+    # No dedupe key: a report is registered once, and the key's look-up and savepoint would cost this path
+    # three more statements. Re-runs (`triage_run`, emergency sweeps) run directly or in jobs of their own.
+    job_enqueue(kind="triage.run", payload={"report_id": report.pk})
