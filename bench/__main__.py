@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 BENCHMARKS = ["bench.case_core", "bench.intake_http", "bench.triage_duplicates", "bench.triage_classify",
-              "bench.routing_dispatch"]
+              "bench.routing_dispatch", "bench.supervision_view"]
 # These touch no database: run once, not once per database.
 DATABASE_FREE = {"bench.triage_classify", "bench.routing_dispatch"}
 PG_URL = os.environ.get("JUBAO_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/jubao_bench")

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "jubao.triage",
     "jubao.duplicates",
     "jubao.routing",
+    "jubao.supervision",
     "jubao.demo",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/registrations/", include("jubao.registration.urls")),
     path("staff/triage/", include("jubao.triage.urls")),
     path("staff/routing/", include("jubao.routing.urls")),
+    path("staff/supervision/", include("jubao.supervision.urls")),
     path("open311/v2/", include("jubao.open311.urls")),
     path("staff/account/", include("jubao.accounts.urls")),
     path("staff/inbox/", include("jubao.notifications.urls")),

@@ -102,6 +102,18 @@ def _choices_check(
     return models.CheckConstraint(condition=models.Q(**{f"{field}__in": values}), name=name)
 
 
+# States in which nothing more is done on a case; everything else is open.
+CLOSED_STATES = ("refused", "merged", "closed", "archived")
+# Bounced back this many times, a case is "bouncing" between departments and needs a supervisor.
+BOUNCING_AT = 2
+# An open case a supervisor must look at: late or nearly so, escalated, or bouncing. The supervision view filters
+# on exactly this condition so that PostgreSQL can prove it implies the partial index below (few percent of rows).
+NEEDS_SUPERVISION = ~models.Q(state__in=CLOSED_STATES) & (
+    models.Q(light__in=("orange", "red")) | models.Q(overdue=True) | models.Q(state="escalated")
+    | models.Q(escalation_count__gt=0) | models.Q(bounce_count__gte=BOUNCING_AT)
+)
+
+
 class Case(models.Model):
     """The unit of handling. State changes only through jubao.cases.workflow."""
 
@@ -168,6 +180,15 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["state", "-created_at"], name="case_state_created"),
             models.Index(fields=["lead_department", "state"], name="case_lead_state"),
+            # The supervision view: newest deadline first (ties by id, for stable pages); the other key columns
+            # let the region filter and the per-problem counts read the index alone. Plain DESC (NULLs first on
+            # PostgreSQL): SQLite refuses NULLS LAST in an index.
+            models.Index(
+                models.F("next_due_at").desc(), models.F("id").desc(),
+                *(models.F(name) for name in ("region_path", "light", "overdue", "state", "escalation_count",
+                                              "bounce_count", "lead_department")),
+                condition=NEEDS_SUPERVISION, name="case_needs_supervision",
+            ),
         ]
 
     def __str__(self) -> str:
