@@ -31,5 +31,6 @@ def overview(request: StaffRequest) -> HttpResponse:
     counts = [(name, label, result.totals[name]) for name, label in PROBLEM_LABELS.items()]
     status = 400 if form.is_bound and not form.is_valid() else 200
     return render(request, "supervision/overview.html", {
-        "form": form, "selects": form.selects(), "overview": result, "rows": rows, "counts": counts, "query": query.urlencode(),
+        "form": form, "selects": form.selects(), "overview": result, "rows": rows, "counts": counts,
+        "query": query.urlencode(),
     }, status=status)
