@@ -53,7 +53,7 @@ def grow_region_tree(org: DemoOrganisation) -> None:
 def _dialect() -> dict[str, str]:
     if connection.vendor == "postgresql":
         return {
-            "series": "generate_series(0, %(last)s) AS s(g)",
+            "series": "generate_series(0::bigint, %(last)s::bigint) AS s(g)",  # bigint: g * 7919 passes 2^31
             "number": "'BS' || lpad(g::text, 14, '0')",
             "due": "now() + ((g %% 43200) - 21600) * interval '1 minute'",
             "created": "now() - (g %% 525600) * interval '1 minute'",
