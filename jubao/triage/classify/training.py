@@ -9,6 +9,7 @@ an administrator compares the new version's figures with the active one and acti
 from __future__ import annotations
 
 import hashlib
+import secrets
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -68,7 +69,8 @@ def _version(target: str, examples: Sequence[Example]) -> str:
     digest = hashlib.sha256()
     for example in examples:
         digest.update(f"{example.label}\x1f{example.title}\x1f{example.body}\x1e".encode())
-    return f"{target}-{timezone.now():%Y%m%d-%H%M%S}-{digest.hexdigest()[:6]}"
+    # The data's hash says what it learnt from; the random tail keeps two runs in the same second apart.
+    return f"{target}-{timezone.now():%Y%m%d-%H%M%S}-{digest.hexdigest()[:6]}{secrets.token_hex(2)}"
 
 
 @transaction.atomic
