@@ -9,7 +9,11 @@ from ninja.security import APIKeyHeader, HttpBearer, django_auth
 from jubao.accounts.services import api_token_authenticate
 from jubao.cases.api import router as cases_router
 from jubao.cases.errors import CaseError
+from jubao.feedback.api import router as feedback_router
+from jubao.handling.api import router as handling_router
 from jubao.intake.api import router as reporter_router
+from jubao.investigation.api import router as investigation_router
+from jubao.quality.api import router as quality_router
 from jubao.routing.api import cases_router as routing_cases_router
 from jubao.routing.api import router as routing_router
 from jubao.triage.api import router as triage_router
@@ -55,4 +59,8 @@ api.add_router("/v1/cases", cases_router)
 api.add_router("/v1/cases", triage_router)
 api.add_router("/v1/cases", routing_cases_router)
 api.add_router("/v1/routing", routing_router)
+api.add_router("/v1/handling", handling_router)
+api.add_router("/v1/investigation", investigation_router)
+api.add_router("/v1/feedback", feedback_router)
+api.add_router("/v1/quality", quality_router)
 api.add_router("/v1", reporter_router)

@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "jubao.duplicates",
     "jubao.routing",
     "jubao.supervision",
+    "jubao.handling",
+    "jubao.investigation",
+    "jubao.feedback",
+    "jubao.quality",
     "jubao.demo",
 ]
 

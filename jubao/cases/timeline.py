@@ -23,6 +23,13 @@ EVENT_LABELS = {
     "registration.confirmed": lambda: _("Registration confirmed by a second clerk"),
     "registration.resolved": lambda: _("Registration confirmed after resolving differences"),
 }
+
+
+def register_event_labels(labels: dict[str, Any]) -> None:
+    """Other apps name their own audit event kinds: {"handling.task_opened": lambda: _("…")}."""
+    EVENT_LABELS.update(labels)
+
+
 # Reads are in the audit trail for auditors; on the working timeline they would drown the story.
 HIDDEN_KINDS = {"attachment.downloaded"}
 

@@ -19,6 +19,7 @@ from jubao.deadlines.models import LIGHT_ORDER
 
 from .errors import CaseError, CaseNotFound
 from .forms import QueueFilterForm, TransitionForm
+from .panels import PANEL_OWNED_TRANSITIONS, panels_for
 from .selectors import QueueFilters, case_get_for, case_queue
 from .services import case_transition
 from .timeline import case_timeline
@@ -48,7 +49,7 @@ def queue(request: StaffRequest) -> HttpResponse:
 
 
 def _detail_context(request: StaffRequest, number: str, bound: TransitionForm | None = None,
-                    triage_bound: Any = None) -> dict:
+                    triage_bound: Any = None, panel_bound: dict[str, Any] | None = None) -> dict:
     from jubao.routing.selectors import routing_panel
     from jubao.triage.selectors import transition_initial, triage_panel
 
@@ -62,6 +63,8 @@ def _detail_context(request: StaffRequest, number: str, bound: TransitionForm | 
     if routing is not None and routing.initial:
         initial.setdefault("dispatch", routing.initial)
     for transition in transitions_available(actor, case):
+        if transition.name in PANEL_OWNED_TRANSITIONS:
+            continue
         if bound is not None and bound.transition.name == transition.name:
             forms.append(bound)
         else:
@@ -78,7 +81,18 @@ def _detail_context(request: StaffRequest, number: str, bound: TransitionForm | 
         "open_action": bound.transition.name if bound is not None else "",
         "triage": triage_panel(actor, case, bound=triage_bound),
         "routing": routing,
+        "panels": panels_for(actor, case, panel_bound),
     }
+
+
+def render_case_detail(request: StaffRequest, number: str, *, panel: str, bound: Any,
+                       status: int = 400) -> HttpResponse:
+    """The case page again, with one panel's rejected form (errors and everything typed) in place."""
+    try:
+        context = _detail_context(request, number, panel_bound={panel: bound})
+    except CaseNotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "cases/detail.html", context, status=status)
 
 
 @login_required

@@ -141,6 +141,17 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
 )}
 
 
+# Other apps add guards to a transition (e.g. no conclusion while a co-handling task is open). They run after
+# the table's own guards, in registration order, with the same context.
+EXTRA_GUARDS: dict[str, list[Guard]] = {}
+
+
+def register_guard(transition_name: str, guard: Guard) -> None:
+    if transition_name not in TRANSITIONS:
+        raise KeyError(transition_name)
+    EXTRA_GUARDS.setdefault(transition_name, []).append(guard)
+
+
 # Other apps react to transitions inside the same transaction (e.g. reporter milestone notices).
 TransitionListener = Callable[[Case, str, Actor], None]
 TRANSITION_LISTENERS: list[TransitionListener] = []
@@ -182,7 +193,7 @@ def apply_transition(
         raise TransitionRejected(_("A reason is required."), field="reason")
 
     ctx = TransitionContext(case=case, actor=actor, reason=reason, data=data or {}, now=now or timezone.now())
-    for guard in transition.guards:
+    for guard in (*transition.guards, *EXTRA_GUARDS.get(name, ())):
         guard(ctx)
     for step in transition.apply:
         step(ctx)
