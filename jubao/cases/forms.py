@@ -58,6 +58,9 @@ FIELD_BUILDERS = {
     "co_departments": lambda: forms.MultipleChoiceField(
         label=_("Co-handling departments"), choices=_department_choices(), required=False,
         widget=forms.SelectMultiple(attrs={"size": 5})),
+    "report_back_days": lambda: forms.IntegerField(
+        label=_("Report back within (working days, optional)"), min_value=1, max_value=60, required=False,
+        help_text=_("For a case assigned down to a lower level: the department must report back by then.")),
     "finding": lambda: forms.ChoiceField(label=_("Finding"), choices=_blank(Finding.choices), required=False),
     "conclusion_text": lambda: forms.CharField(label=_("Facts established and measures taken"),
                                                widget=forms.Textarea(attrs={"rows": 4}), required=False),

@@ -95,7 +95,7 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
        {Role.DISPATCHER, SYSTEM_ROLE}, fields=("target",), guards=(g.require_merge_target,),
        apply=(g.apply_merge,), reporter_visible=True, effects=DeadlineEffects(cancel_all=True)),
     _t("dispatch", _("Dispatch to a department"), {S.ACCEPTED, S.RETURNED, S.ESCALATED, S.REOPENED}, S.DISPATCHED,
-       {Role.DISPATCHER, Role.SUPERVISOR, SYSTEM_ROLE}, fields=("department", "co_departments"),
+       {Role.DISPATCHER, Role.SUPERVISOR, SYSTEM_ROLE}, fields=("department", "co_departments", "report_back_days"),
        guards=(g.require_departments,), apply=(g.apply_dispatch,), reporter_visible=True, style="primary",
        effects=DeadlineEffects(meet=(Stage.DISPATCH,), start=(Stage.RESPONSE, Stage.RETURN_WINDOW))),
     _t("return", _("Return to the dispatcher"), {S.DISPATCHED}, S.RETURNED, DEPARTMENT, reason_required=True,
@@ -110,7 +110,7 @@ TRANSITIONS: dict[str, Transition] = {t.name: t for t in (
        effects=DeadlineEffects(cancel=(Stage.RESPONSE, Stage.RETURN_WINDOW))),
     _t("resume", _("Send back to handling"), {S.ESCALATED}, S.IN_PROGRESS, {Role.SUPERVISOR, Role.LEADERSHIP},
        reason_required=True),
-    _t("extend", _("Approve an extension"), {S.IN_PROGRESS}, S.EXTENDED, {Role.DEPARTMENT_HEAD},
+    _t("extend", _("Approve an extension"), {S.IN_PROGRESS}, S.EXTENDED, {Role.DEPARTMENT_HEAD, Role.SUPERVISOR},
        reason_required=True, lead_department_only=True, guards=(g.require_extension_allowed,),
        reporter_visible=True, effects=DeadlineEffects(extend=(Stage.CONCLUSION,))),
     _t("conclude", _("Conclude with a finding"), {S.IN_PROGRESS, S.EXTENDED, S.UNDER_REVIEW}, S.CONCLUDED,
@@ -150,6 +150,17 @@ def register_guard(transition_name: str, guard: Guard) -> None:
     if transition_name not in TRANSITIONS:
         raise KeyError(transition_name)
     EXTRA_GUARDS.setdefault(transition_name, []).append(guard)
+
+
+# Other apps' steps that run after the state change and the deadline effects, before the audit event is written,
+# with the transition's context (so they can read the submitted data and add to the event's payload).
+AFTER_APPLY: dict[str, list[Apply]] = {}
+
+
+def register_after_apply(transition_name: str, step: Apply) -> None:
+    if transition_name not in TRANSITIONS:
+        raise KeyError(transition_name)
+    AFTER_APPLY.setdefault(transition_name, []).append(step)
 
 
 # Other apps react to transitions inside the same transaction (e.g. reporter milestone notices).
@@ -209,6 +220,8 @@ def apply_transition(
         case.save(update_fields=sorted(ctx.changed_fields))
 
     changes = apply_effects(case, transition.effects, now=ctx.now, actor_id=actor.user_id, reason=reason)
+    for after in AFTER_APPLY.get(name, ()):
+        after(ctx)
     refresh_deadline_summary(case)
     append_event(EventDraft(
         kind=f"case.{transition.name}", case_id=case.pk, actor_kind=actor.kind, actor_id=actor.user_id,

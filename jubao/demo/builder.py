@@ -9,9 +9,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from jubao.accounts.models import Role
 from jubao.cases.models import RefusalReason
 from jubao.deadlines.calendar import WorkingCalendar
 from jubao.deadlines.models import DeadlinePolicy, PolicyPack
+from jubao.handling.services.approvals import EXTENSION_APPROVER, NEEDS_APPROVAL
 from jubao.organisation.models import Region, RegionLevel
 from jubao.taxonomy.models import Category
 
@@ -278,10 +280,16 @@ class DemoCaseBuilder(Scheduler):
                 actor = "dispatcher"
             elif name == "receive_info":
                 actor = "reporter" if online else clerk
-            elif name in ("return", "extend"):
+            elif name == "return":
                 actor = self.head(dept)
+            elif name == "extend":
+                # The policy pack names who approves an extension.
+                actor = plan.supervisor if EXTENSION_APPROVER.get(plan.pack) == Role.SUPERVISOR else self.head(dept)
             elif name in ("start", "conclude"):
                 actor = self.handler(dept, alt=rng.random() < 0.3)
+                if name == "conclude" and plan.grade in NEEDS_APPROVAL:
+                    # Complex and major cases are concluded with the department head's approval.
+                    actor = self.head(dept)
             elif name == "answer":
                 actor = self.handler(dept) if rng.random() < 0.7 else self.head(dept)
             elif name == "escalate":

@@ -23,6 +23,8 @@ from jubao.accounts.actors import Actor
 from jubao.cases.models import Case, Finding, RefusalReason, Satisfaction
 from jubao.cases.services import ReportInput, case_register, case_transition
 from jubao.deadlines.sweeper import sweep_lights
+from jubao.handling.models import HandlingTask, TaskKind, TaskStatus
+from jubao.handling.services import task_report
 from jubao.protection.vault import identity_store
 
 from .builder import DemoCaseBuilder
@@ -80,8 +82,20 @@ class _Runner:
     def transition(self, plan: Plan, k: int, at: datetime) -> None:
         name, variant = plan.step(k), plan.variant(k)
         reason, data = self.params(plan, k, at, name, variant)
+        if name == "conclude":
+            self._co_handlers_report(plan, at)
         case_transition(actor=self.actor(plan, plan.actors[k]), number=plan.number, transition=name,
                         reason=reason, data=data, now=at)
+
+    def _co_handlers_report(self, plan: Plan, at: datetime) -> None:
+        """Joint handling: each co-handling department reports to the lead before the lead concludes."""
+        open_tasks = HandlingTask.objects.filter(case__number=plan.number, kind=TaskKind.CO_HANDLING,
+                                                 status=TaskStatus.OPEN).select_related("department")
+        for task in open_tasks:
+            name = task.department.name
+            task_report(actor=self.org.actor(self.b.handler(task.department.code)), number=plan.number,
+                        task_id=str(task.public_id), now=at - timedelta(hours=2),
+                        text=f"{name}已按职责完成相关核查，情况已书面反馈主办单位。")
 
     def params(self, plan: Plan, k: int, at: datetime, name: str, variant: str) -> tuple[str, dict[str, Any]]:
         rng, tpl, slots = self.rng, plan.template, plan.slots

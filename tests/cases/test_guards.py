@@ -10,7 +10,19 @@ from jubao.cases.models import AssignmentRole, Case, CaseAssignment, CaseState, 
 from jubao.cases.selectors import case_get_for
 from jubao.cases.timeline import case_timeline
 from jubao.deadlines.models import CaseDeadline, DeadlineStatus, Stage
-from tests.helpers import FEEDBACK_TEXT, REDIRECT_NOTICE, category, drive, events_of, fire, register, snapshot
+from jubao.handling.models import HandlingTask
+from jubao.handling.services import task_report
+from tests.helpers import (
+    FEEDBACK_TEXT,
+    REDIRECT_NOTICE,
+    category,
+    drive,
+    events_of,
+    fire,
+    later,
+    register,
+    snapshot,
+)
 
 
 def rejected(org, case, name, *, field, **kw):
@@ -193,6 +205,10 @@ def test_a_co_handling_department_sees_the_case_but_cannot_conclude_it(org, co_h
         with pytest.raises(TransitionForbidden):
             fire(org, case, "conclude", who=who)
     assert snapshot(case) == before
+    # The lead concludes once the co-handling department has reported on its own task.
+    task = HandlingTask.objects.get(case=case, department__code="zhujian")
+    task_report(actor=org.actor("handler_zj"), number=case.number, task_id=str(task.public_id),
+                text="住建局已核查该小区物业维修资金使用情况，未发现违规。", now=later(case))
     assert fire(org, case, "conclude", who="handler").state == CaseState.CONCLUDED
 
 
