@@ -19,6 +19,8 @@ from jubao.demo.cases import build_demo_cases
 from jubao.demo.organisation import DEMO_PASSWORD, USERS, build_demo_organisation
 from jubao.demo.routing import demo_catalogue_ensure
 from jubao.demo.triage import demo_classifier_ensure
+from jubao.handling.demo import handling_demo_ensure
+from jubao.handling.models import MaliciousAccusationFinding
 from jubao.protection import keys
 from jubao.protection.models import ReporterIdentity
 
@@ -63,6 +65,7 @@ class Command(BaseCommand):
         self._say(quiet, f"organisation: {len(org.regions)} regions, {len(org.departments)} departments, "
                          f"{len(org.users)} users")
 
+        handling_demo_ensure(org)
         rules_added = demo_catalogue_ensure()
         if rules_added:
             self._say(quiet, f"dispatch catalogue: {rules_added} rules added")
@@ -121,6 +124,7 @@ class Command(BaseCommand):
             AuditEvent.objects.all().delete()
             AuditChainHead.objects.update_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
             Report.objects.all().delete()
+            MaliciousAccusationFinding.objects.all().delete()
             Case.objects.exclude(merged_into=None).update(merged_into=None)
             Case.objects.all().delete()
             ReporterIdentity.objects.filter(pk__in=identity_ids, reports__isnull=True).delete()
