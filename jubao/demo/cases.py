@@ -25,6 +25,7 @@ from jubao.cases.services import ReportInput, case_register, case_transition
 from jubao.deadlines.sweeper import sweep_lights
 from jubao.handling.models import HandlingTask, TaskKind, TaskStatus
 from jubao.handling.services import task_report
+from jubao.investigation.demo import collective_review_demo_sign
 from jubao.protection.vault import identity_store
 
 from .builder import DemoCaseBuilder
@@ -84,6 +85,7 @@ class _Runner:
         reason, data = self.params(plan, k, at, name, variant)
         if name == "conclude":
             self._co_handlers_report(plan, at)
+            collective_review_demo_sign(self.org, plan.number, at=at)
         case_transition(actor=self.actor(plan, plan.actors[k]), number=plan.number, transition=name,
                         reason=reason, data=data, now=at)
 

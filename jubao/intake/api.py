@@ -166,7 +166,7 @@ def my_report(request: HttpRequest):  # type: ignore[no-untyped-def]
         "tracking_number": report.tracking_number, "status": public.public_status(case), "state": case.state,
         "deadlines": public.public_deadlines(case), "timeline": public.public_timeline(case),
         "messages": list(report.messages.order_by("created_at")),
-        "supplement_request": public.open_supplement_request(case),
+        "supplement_request": public.open_supplement_request(case, report),
         "answer": case.feedback_text if answered else "",
         "redirect_notice": case.redirect_notice if case.state == CaseState.REFUSED else "",
     }

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils.translation import gettext as _
 
 from jubao.audit.models import AuditEvent
-from jubao.cases.models import Case, CaseState
+from jubao.cases.models import Case, CaseState, Report
 from jubao.deadlines.models import CaseDeadline, DeadlineStatus, Stage
 
 
@@ -79,12 +80,22 @@ def public_deadlines(case: Case) -> list[str]:
     return [s for s in (_deadline_sentence(d) for d in open_deadlines.order_by("due_at")) if s]
 
 
-def open_supplement_request(case: Case) -> str | None:
-    """The consolidated list of what is missing, while the case waits for it."""
-    if case.state != CaseState.NEEDS_INFO:
-        return None
-    event = AuditEvent.objects.filter(case=case, kind="case.request_info").order_by("-seq").first()
-    return event.reason if event else ""
+# Other apps that ask a reporter for more while the case is handled (jubao.investigation): report → the open
+# consolidated list, or None.
+SUPPLEMENT_SOURCES: list[Callable[[Report], str | None]] = []
+
+
+def open_supplement_request(case: Case, report: Report | None = None) -> str | None:
+    """The consolidated list of what is missing, while the case (or, during handling, this reporter) owes it."""
+    if case.state == CaseState.NEEDS_INFO:
+        event = AuditEvent.objects.filter(case=case, kind="case.request_info").order_by("-seq").first()
+        return event.reason if event else ""
+    if report is not None:
+        for source in SUPPLEMENT_SOURCES:
+            text = source(report)
+            if text is not None:
+                return text
+    return None
 
 
 def public_status(case: Case) -> str:

@@ -7,6 +7,7 @@ IP address, user agent or fingerprint is stored for anyone.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from jubao.accounts.actors import Actor
 from jubao.accounts.models import User
 from jubao.cases.errors import CaseError
-from jubao.cases.models import Case, Report
+from jubao.cases.models import Case, CaseState, Report
 from jubao.cases.numbers import normalise
 from jubao.cases.services import ReportInput, case_register, case_transition
 from jubao.organisation.models import Region
@@ -202,14 +203,25 @@ def reporter_message_send(*, report: Report, body: str, files: list[Any] | None 
     return message
 
 
+# Other apps that asked the reporter for more during handling take the answer (jubao.investigation):
+# handler(report=, message=, now=) → True when it was theirs.
+SUPPLEMENT_ANSWER_HANDLERS: list[Callable[..., bool]] = []
+
+
 @transaction.atomic
 def reporter_supplement_answer(*, report: Report, body: str, files: list[Any] | None = None,
                                now: datetime | None = None) -> Case:
-    """Answer the consolidated request for information; the case goes back to triage with its clocks resumed."""
+    """Answer the consolidated request for information. Before acceptance the case goes back to triage with its
+    clocks resumed; during handling the request that asked for it is closed and the handlers are told."""
     now = now or timezone.now()
-    ReporterMessage.objects.create(report=report, direction=MessageDirection.FROM_REPORTER,
-                                   kind=MessageKind.SUPPLEMENT_ANSWER, body=_clean_body(body), created_at=now)
+    message = ReporterMessage.objects.create(report=report, direction=MessageDirection.FROM_REPORTER,
+                                             kind=MessageKind.SUPPLEMENT_ANSWER, body=_clean_body(body),
+                                             created_at=now)
     _store_files(report, files or [], _actor(report))
+    if report.case.state != CaseState.NEEDS_INFO:
+        if any(handler(report=report, message=message, now=now) for handler in SUPPLEMENT_ANSWER_HANDLERS):
+            return report.case
+        raise IntakeError(_("Nothing is being asked of you at the moment; send a message instead."))
     return case_transition(actor=_actor(report), number=report.case.number, transition="receive_info", now=now)
 
 

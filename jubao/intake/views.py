@@ -138,7 +138,7 @@ def _followup_context(report: Any, **forms: Any) -> dict[str, Any]:
     return {
         "report": report, "case": case, "status": public.public_status(case),
         "timeline": public.public_timeline(case), "deadlines": public.public_deadlines(case),
-        "supplement_request": public.open_supplement_request(case),
+        "supplement_request": public.open_supplement_request(case, report),
         "messages": report.messages.order_by("created_at"),
         "can_rate": case.state == CaseState.ANSWERED,
         "can_review": case.state in (CaseState.ANSWERED, CaseState.RATED),

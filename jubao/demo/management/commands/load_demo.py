@@ -21,6 +21,7 @@ from jubao.demo.routing import demo_catalogue_ensure
 from jubao.demo.triage import demo_classifier_ensure
 from jubao.handling.demo import handling_demo_ensure
 from jubao.handling.models import MaliciousAccusationFinding
+from jubao.investigation.demo import investigation_demo_ensure
 from jubao.protection import keys
 from jubao.protection.models import ReporterIdentity
 
@@ -80,6 +81,7 @@ class Command(BaseCommand):
         elif options["cases"]:
             cases = build_demo_cases(org, count=options["cases"], seed=options["seed"])
             self._say(quiet, f"created {len(cases)} demo cases")
+            investigation_demo_ensure(org)
 
         version = demo_classifier_ensure()
         if version:
