@@ -16,6 +16,7 @@ from jubao.investigation.api import router as investigation_router
 from jubao.quality.api import router as quality_router
 from jubao.routing.api import cases_router as routing_cases_router
 from jubao.routing.api import router as routing_router
+from jubao.supervision.api import router as supervision_router
 from jubao.triage.api import router as triage_router
 
 
@@ -63,4 +64,5 @@ api.add_router("/v1/handling", handling_router)
 api.add_router("/v1/investigation", investigation_router)
 api.add_router("/v1/feedback", feedback_router)
 api.add_router("/v1/quality", quality_router)
+api.add_router("/v1/supervision", supervision_router)
 api.add_router("/v1", reporter_router)

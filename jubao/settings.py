@@ -205,6 +205,11 @@ JUBAO_DUPLICATE_AUTO_MERGE_SCORE = float(os.environ.get("JUBAO_DUPLICATE_AUTO_ME
 # Routing: a case is dispatched without a person only when triage's classification is at least this sure
 # (and the dispatch catalogue names exactly one lead department for it).
 JUBAO_AUTO_DISPATCH_CONFIDENCE = float(os.environ.get("JUBAO_AUTO_DISPATCH_CONFIDENCE", "0.85"))
+# Follow-ups (回访): every real-name reporter and a random 10 % of reachable anonymous ones. The sample is an HMAC
+# of this seed and the tracking number, so the same seed always draws the same reporters (empty: from SECRET_KEY).
+JUBAO_FOLLOWUP_SAMPLE_SEED = os.environ.get("JUBAO_FOLLOWUP_SAMPLE_SEED", "")
+# The reply letter's font: a TrueType .ttf/.ttc; empty uses WenQuanYi Micro Hei from the paperang-p2-fonts-cjk package.
+JUBAO_LETTER_FONT = os.environ.get("JUBAO_LETTER_FONT", "")
 JUBAO_SUBMISSION_WINDOW_SECONDS = int(os.environ.get("JUBAO_SUBMISSION_WINDOW_SECONDS", "600"))
 # The address the public reaches the portal at, for links in SMS and e-mail to reporters.
 JUBAO_PUBLIC_URL = os.environ.get("JUBAO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

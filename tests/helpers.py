@@ -36,8 +36,10 @@ SYSTEM = Actor.system("tests")
 
 CONCLUSION_TEXT = "经现场核查，反映的商户占道经营问题属实，已责令其当日整改并清理现场杂物。"
 FEEDBACK_TEXT = (
-    "您好，您反映的占道经营问题已由城管执法队员于次日现场核查，情况属实；"
-    "已责令商户整改并清理现场，后续将每周巡查一次，如有反弹请再次反映。"
+    "一、我们核查了什么\n城管执法队员于次日到路口现场核查，并询问了周边商户和行人。\n\n"
+    "二、核查发现\n您反映的商户占道经营问题属实，货架和杂物占用了人行道。\n\n"
+    "三、我们做了什么\n已责令商户当日整改，清理了现场的货架和杂物。\n\n"
+    "四、接下来怎么办\n城管中队每周巡查一次该路口；如有反弹，请再次反映。"
 )
 REDIRECT_NOTICE = "请向所在地人民法院提起民事诉讼，或向人民调解委员会申请调解。"
 
@@ -131,6 +133,8 @@ def fire(
 ) -> Case:
     """Fire `name` on `case` through the service with valid input unless told otherwise."""
     when = now or later(case)
+    if who is None and name == "conclude" and case.state == CaseState.UNDER_REVIEW:
+        who = "handler2"  # a review is decided by someone other than the first handler
     return case_transition(
         actor=actor_for(org, who or STEP_ACTOR[name]), number=case.number, transition=name,
         reason=valid_reason(name) if reason is None else reason,

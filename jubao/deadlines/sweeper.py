@@ -129,11 +129,13 @@ def _event(row: _Row, what: str, light: str) -> EventDraft:
     )
 
 
-def _audience(row: _Row, what: str) -> dict[str, Any]:
-    # Orange goes to the department that holds the case; red and overdue go up to supervision.
-    if what == "orange" and row.lead_department_id:
-        return {"department_id": row.lead_department_id}
-    return {"role": "supervisor", "covering_path": row.region_path}
+def _audiences(row: _Row, what: str) -> list[dict[str, Any]]:
+    # Orange goes to the department that holds the case; red and overdue go to it and up to supervision.
+    department = [{"department_id": row.lead_department_id}] if row.lead_department_id else []
+    supervisors = {"role": "supervisor", "covering_path": row.region_path}
+    if what == "orange":
+        return department or [supervisors]
+    return [*department, supervisors]
 
 
 def _notify(alerts: list[tuple[_Row, str, str]]) -> None:
@@ -150,10 +152,10 @@ def _notify(alerts: list[tuple[_Row, str, str]]) -> None:
     grouped: dict[tuple[str, str], list[_Row]] = defaultdict(list)
     audiences: dict[tuple[str, str], dict[str, Any]] = {}
     for row, what, _light in alerts:
-        audience = _audience(row, what)
-        key = (what, repr(sorted(audience.items())))
-        grouped[key].append(row)
-        audiences[key] = audience
+        for audience in _audiences(row, what):
+            key = (what, repr(sorted(audience.items())))
+            grouped[key].append(row)
+            audiences[key] = audience
     messages = []
     with translation.override(settings.LANGUAGE_CODE):
         single = {

@@ -287,8 +287,10 @@ class DemoCaseBuilder(Scheduler):
                 actor = plan.supervisor if EXTENSION_APPROVER.get(plan.pack) == Role.SUPERVISOR else self.head(dept)
             elif name in ("start", "conclude"):
                 actor = self.handler(dept, alt=rng.random() < 0.3)
-                if name == "conclude" and plan.grade in NEEDS_APPROVAL:
-                    # Complex and major cases are concluded with the department head's approval.
+                # Complex and major cases are concluded with the department head's approval, and a review by
+                # someone other than the first handler: the head.
+                reviewed = any(step.startswith("request_review") for step in plan.path[:k - 1])
+                if name == "conclude" and (plan.grade in NEEDS_APPROVAL or reviewed):
                     actor = self.head(dept)
             elif name == "answer":
                 actor = self.handler(dept) if rng.random() < 0.7 else self.head(dept)

@@ -23,6 +23,7 @@ from jubao.accounts.actors import Actor
 from jubao.cases.models import Case, Finding, RefusalReason, Satisfaction
 from jubao.cases.services import ReportInput, case_register, case_transition
 from jubao.deadlines.sweeper import sweep_lights
+from jubao.feedback.sections import compose
 from jubao.handling.models import HandlingTask, TaskKind, TaskStatus
 from jubao.handling.services import task_report
 from jubao.investigation.demo import collective_review_demo_sign
@@ -190,11 +191,18 @@ class _Runner:
 
     def _feedback(self, plan: Plan) -> str:
         registered = _md(timezone.localtime(plan.times[0]).date())
-        body = plan.conclusion
         closing = ("如对处理意见不服，可自收到本意见之日起30日内向上一级机关请求复查。" if plan.pack == "xinfang-2022"
                    else "如仍有问题，可通过原渠道或拨打12345热线继续反映。感谢您对我们工作的支持与监督！")
         department = self._dept_name(plan)
-        return f"您好！您于{registered}反映的{plan.template.short}问题，已由{department}办理。{body}{closing}"
+        finding = plan.findings[-1] if plan.findings else ""
+        done = (fill(plan.template.measures, plan.slots)
+                if finding in (Finding.SUBSTANTIATED, Finding.PARTLY) or plan.kind in ("enquiry", "suggestion")
+                else "已向相关单位和群众做好解释说明，并要求加强日常巡查，发现问题及时处理。")
+        return compose({
+            "checked": (f"您于{registered}反映的{plan.template.short}问题，"
+                        f"由{department}安排工作人员调阅资料、实地核查。"),
+            "found": plan.conclusion, "done": done, "next_steps": closing,
+        })
 
 
 @transaction.atomic

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from jubao.feedback.public_views import reporter_letter
+
 from . import views
 
 app_name = "intake"
@@ -10,5 +12,6 @@ urlpatterns = [
     path("followup/", views.login, name="login"),
     path("followup/report/", views.followup, name="followup"),
     path("followup/logout/", views.logout, name="logout"),
+    path("followup/letter/", reporter_letter, name="letter"),
     path("display/", views.display, name="display"),
 ]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from jubao.cases.errors import CaseError
 from jubao.cases.models import CaseState, RefusalReason
+from jubao.feedback.letters import reporter_letter_available
 from jubao.organisation.models import Region
 
 from . import public, ratelimit
@@ -137,6 +138,7 @@ def _followup_context(report: Any, **forms: Any) -> dict[str, Any]:
     case = report.case
     return {
         "report": report, "case": case, "status": public.public_status(case),
+        "letter_available": reporter_letter_available(report),
         "timeline": public.public_timeline(case), "deadlines": public.public_deadlines(case),
         "supplement_request": public.open_supplement_request(case, report),
         "messages": report.messages.order_by("created_at"),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Notification, OutboxMessage
+from .models import Notification, NotificationPreference, OutboxMessage
 
 
 @admin.register(OutboxMessage)
@@ -33,3 +33,11 @@ class NotificationAdmin(admin.ModelAdmin):
     raw_id_fields = ["user", "source"]
     readonly_fields = ["public_id", "source", "created_at"]
     show_full_result_count = False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "email_copies", "updated_at"]
+    list_filter = ["email_copies"]
+    search_fields = ["user__username"]
+    raw_id_fields = ["user"]

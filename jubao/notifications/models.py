@@ -124,3 +124,21 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class NotificationPreference(models.Model):
+    """A staff member's choices about notices. Without a row, the defaults apply (copies by e-mail: on)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                                related_name="notification_preference")
+    email_copies = models.BooleanField(
+        _("also send my notices by e-mail"), default=True,
+        help_text=_("Every notice in your inbox is also sent to your e-mail address, if you have one."))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: e-mail copies {'on' if self.email_copies else 'off'}"

@@ -8,6 +8,12 @@ worker (the "deliver-outbox" periodic task), outside that transaction.
 
 Delivery is at least once per recipient address: inbox rows are deduplicated by the
 database; an e-mail or SMS may be repeated after a crash or a partial failure.
+
+E-mail copies of staff notices: when an inbox message is delivered, one e-mail message with the same topic,
+audience, recipient, subject and body (plus the full link) is added to the outbox in the same transaction, if at
+least one of its recipients has an e-mail address and has not turned copies off (NotificationPreference). The
+normal deliverer then sends it to those recipients' addresses. settings.JUBAO_STAFF_EMAIL_COPIES (default True)
+turns this off for a deployment; JUBAO_STAFF_EMAIL_EXCLUDED_TOPICS lists topics never copied.
 """
 
 from __future__ import annotations
@@ -26,13 +32,15 @@ from django.utils import timezone
 
 from .audience import SELECTING_KEYS, audience_users, validate_audience
 from .backends import get_backend
-from .models import Channel, Notification, OutboxMessage, OutboxStatus
+from .models import Channel, Notification, NotificationPreference, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger("jubao.notifications")
 
 # A claimed message's next_attempt_at is pushed this far ahead while it is being delivered.
 DELIVERY_LEASE_SECONDS = 120
 PHONE_ATTRIBUTES = ("phone", "mobile", "phone_number")
+# payload key of an e-mail copy of an inbox message: the inbox message's public_id.
+COPY_OF = "copy_of"
 
 
 def _max_attempts() -> int:
@@ -157,7 +165,12 @@ def _addresses(message: OutboxMessage) -> list[str]:
     audience = message.audience or {}
     if message.channel == Channel.WEBHOOK:
         return [audience["url"]] if audience.get("url") else []
-    found = [_user_address(user, message.channel) for user in _recipients(message)]
+    users = _recipients(message)
+    if (message.payload or {}).get(COPY_OF):
+        # A copy of an inbox notice: only to those who still want copies (they may have turned them off since).
+        unwanted = _without_copies([user.pk for user in users])
+        users = [user for user in users if user.pk not in unwanted]
+    found = [_user_address(user, message.channel) for user in users]
     if audience.get("address"):
         found.append(str(audience["address"]))
     if audience.get("reporter_identity"):
@@ -176,17 +189,58 @@ def _reporter_address(identity_public_id: str, channel: str) -> str:
     return str(revealed.get("email" if channel == Channel.EMAIL else "phone") or "")
 
 
-def _deliver_inbox(message: OutboxMessage) -> int:
+def _deliver_inbox(message: OutboxMessage, users: list) -> int:
     link = str((message.payload or {}).get("link", ""))[:500]
     rows = [
         Notification(
             user=user, topic=message.topic, subject=message.subject, body=message.body, link=link, source=message,
         )
-        for user in _recipients(message)
+        for user in users
     ]
     # The (user, source) unique constraint turns a repeated delivery into a no-op.
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
+
+
+def _without_copies(user_ids: list[int]) -> set[int]:
+    if not user_ids:
+        return set()
+    return set(NotificationPreference.objects.filter(user_id__in=user_ids, email_copies=False)
+               .values_list("user_id", flat=True))
+
+
+def _copies_wanted(topic: str) -> bool:
+    return bool(getattr(settings, "JUBAO_STAFF_EMAIL_COPIES", True)) and topic not in getattr(
+        settings, "JUBAO_STAFF_EMAIL_EXCLUDED_TOPICS", ())
+
+
+def _absolute(link: str) -> str:
+    if not link.startswith("/"):
+        return link
+    return str(getattr(settings, "JUBAO_PUBLIC_URL", "")).rstrip("/") + link
+
+
+def _email_copy(message: OutboxMessage, users: list) -> OutboxMessage | None:
+    """Queue one e-mail copy of a delivered inbox message for the recipients with an address (see module doc)."""
+    if not _copies_wanted(message.topic):
+        return None
+    with_address = [user.pk for user in users if user.email]
+    if not set(with_address) - _without_copies(with_address):
+        return None
+    copies = OutboxMessage.objects.filter(topic=message.topic, created_at__gte=message.created_at,
+                                          channel=Channel.EMAIL, **{f"payload__{COPY_OF}": str(message.public_id)})
+    if copies.exists():  # a message put back to pending by hand and delivered again
+        return None
+    payload = dict(message.payload or {})
+    link = str(payload.get("link", ""))
+    body = message.body or message.subject
+    if link:
+        body = f"{body}\n\n{_absolute(link)}"
+    payload[COPY_OF] = str(message.public_id)
+    return OutboxMessage.objects.create(
+        topic=message.topic, channel=Channel.EMAIL, recipient_user_id=message.recipient_user_id,
+        audience=message.audience or {}, subject=message.subject, body=body, payload=payload,
+    )
 
 
 def _deliver_external(message: OutboxMessage) -> tuple[int, str]:
@@ -222,9 +276,13 @@ def _finish_delivered(message: OutboxMessage, count: int, note: str) -> None:
 def _deliver_one(message: OutboxMessage) -> str:
     try:
         if message.channel == Channel.INBOX:
-            # The inbox rows and the "sent" mark commit together.
+            # The inbox rows, the "sent" mark and the e-mail copy commit together: a message marked sent once
+            # gets exactly one copy.
             with transaction.atomic():
-                _finish_delivered(message, _deliver_inbox(message), "")
+                users = _recipients(message)
+                _finish_delivered(message, _deliver_inbox(message, users), "")
+                if message.status == OutboxStatus.SENT:
+                    _email_copy(message, users)
             return message.status
         count, note = _deliver_external(message)
     except Exception as exc:
@@ -285,3 +343,15 @@ def notifications_mark_all_read(*, actor) -> int:  # type: ignore[no-untyped-def
 
 def notifications_unread_count(user) -> int:  # type: ignore[no-untyped-def]
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notification_preference_get(user) -> NotificationPreference:  # type: ignore[no-untyped-def]
+    """The user's preferences (an unsaved row with the defaults when they never changed them)."""
+    return NotificationPreference.objects.filter(user=user).first() or NotificationPreference(user=user)
+
+
+def notification_preference_set(*, actor, email_copies: bool) -> NotificationPreference:  # type: ignore[no-untyped-def]
+    """The actor (a staff user) turns e-mail copies of their notices on or off."""
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=actor, defaults={"email_copies": bool(email_copies)})
+    return preference

@@ -1,16 +1,24 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jubao.accounts.http import StaffRequest
 
+from .forms import PreferenceForm
 from .models import Notification
-from .services import notification_mark_read, notifications_mark_all_read
+from .services import (
+    notification_mark_read,
+    notification_preference_get,
+    notification_preference_set,
+    notifications_mark_all_read,
+)
 
 
 @login_required
@@ -38,3 +46,18 @@ def open_notification(request: StaffRequest, public_id: str) -> HttpResponse:
 def mark_all_read(request: StaffRequest) -> HttpResponse:
     notifications_mark_all_read(actor=request.user)
     return redirect("notifications:inbox")
+
+
+@login_required
+def preferences(request: StaffRequest) -> HttpResponse:
+    """Whether the user's notices are also sent to their e-mail address."""
+    preference = notification_preference_get(request.user)
+    if request.method == "POST":
+        form = PreferenceForm(request.POST)
+        if form.is_valid():
+            notification_preference_set(actor=request.user, email_copies=form.cleaned_data["email_copies"])
+            messages.success(request, _("Your notification settings were saved."))
+            return redirect("notifications:preferences")
+        return render(request, "notifications/preferences.html", {"form": form}, status=400)
+    form = PreferenceForm(initial={"email_copies": preference.email_copies})
+    return render(request, "notifications/preferences.html", {"form": form})

@@ -54,3 +54,62 @@ class OverviewFilterForm(forms.Form):
             number = 1
         return OverviewFilters(problem=data.get("problem", ""), department=data.get("department", ""),
                                region=data.get("region", ""), page=number)
+
+
+# --- supervision notices -----------------------------------------------------------------------------------------
+class NoticeIssueForm(forms.Form):
+    prefix = "notice"
+
+    reason = forms.CharField(label=_("Why is the case supervised?"), max_length=4000,
+                             widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    demands = forms.CharField(label=_("What must the department do?"), max_length=4000,
+                              widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    due_in_days = forms.IntegerField(label=_("Reply within (working days)"), min_value=1, max_value=60,
+                                     initial=5, required=False)
+
+
+class NoticeReplyForm(forms.Form):
+    prefix = "reply"
+
+    reply_text = forms.CharField(label=_("Reply: what the department did"), max_length=4000,
+                                 widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class NoticeDecisionForm(forms.Form):
+    prefix = "decision"
+
+    decision = forms.ChoiceField(label=_("Decision"), choices=[("accept", _("Accept the reply")),
+                                                              ("reject", _("Reject the reply"))])
+    note = forms.CharField(label=_("Note (required to reject)"), max_length=4000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    due_in_days = forms.IntegerField(label=_("New reply deadline (working days, to reject)"), min_value=1,
+                                     max_value=60, required=False)
+
+    def service_data(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"accept": data["decision"] == "accept", "note": data.get("note", ""),
+                "due_in_days": data.get("due_in_days")}
+
+
+class NoticeFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[
+        ("", _("Any")), ("open", _("Awaiting reply")), ("overdue", _("Overdue")), ("replied", _("Reply to decide")),
+        ("accepted", _("Done"))])
+
+
+class QuarterField(forms.CharField):
+    def clean(self, value: Any) -> Any:
+        from jubao.quality.periods import parse_quarter
+
+        value = super().clean(value)
+        if not value:
+            return None
+        quarter = parse_quarter(value)
+        if quarter is None:
+            raise forms.ValidationError(_("Give a quarter as YYYY-Qn, e.g. 2026-Q1."))
+        return quarter
+
+
+class RankingFilterForm(forms.Form):
+    quarter = QuarterField(label=_("Quarter"), required=False, max_length=7,
+                           widget=forms.TextInput(attrs={"placeholder": "2026-Q1"}))

@@ -7,15 +7,19 @@ deadline first, and the counts are one GROUP BY over the same rows, so the page 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case as Case_
+from django.db.models import Count, F, Q, QuerySet, When
 from django.utils.translation import gettext_lazy as _
 
-from jubao.accounts.models import Role, User
+from jubao.accounts.models import DEPARTMENT_ROLES, Role, User
 from jubao.cases.models import BOUNCING_AT, NEEDS_SUPERVISION, Case, CaseState
 from jubao.cases.selectors import cases_visible_to
 from jubao.organisation.models import Region
+
+from .models import DepartmentRating, NoticeStatus, SupervisionNotice
 
 SUPERVISION_ROLES = frozenset({Role.SUPERVISOR, Role.LEADERSHIP, Role.ADMIN})
 PAGE_SIZE = 25
@@ -174,3 +178,78 @@ def case_problems(case: Case) -> list[str]:
     if case.bounce_count >= BOUNCING_AT:
         found.append("bouncing")
     return found
+
+
+# --- supervision notices and department ratings ------------------------------------------------------------------
+NOTICE_STATUSES = ("open", "replied", "overdue", "accepted")
+OVERVIEW_NOTICES = 20
+
+
+def notices_visible_to(user: User) -> QuerySet[SupervisionNotice]:
+    """Departments see the notices sent to them; supervisors, leadership and auditors those on cases in their
+    jurisdiction; administrators all."""
+    if not user.is_authenticated or not user.is_active:
+        return SupervisionNotice.objects.none()
+    if user.is_superuser or user.role == Role.ADMIN:
+        return SupervisionNotice.objects.all()
+    if user.role in DEPARTMENT_ROLES:
+        return SupervisionNotice.objects.filter(department_id=user.department_id)
+    if user.role in (Role.SUPERVISOR, Role.LEADERSHIP, Role.AUDITOR):
+        region = user.scope_region
+        if region is not None:
+            return SupervisionNotice.objects.filter(case__region_path__startswith=region.path)
+    return SupervisionNotice.objects.none()
+
+
+def notices_for(user: User, *, status: str = "") -> QuerySet[SupervisionNotice]:
+    qs = notices_visible_to(user)
+    if status == "overdue":
+        qs = qs.filter(status=NoticeStatus.OPEN, overdue=True)
+    elif status in NoticeStatus.values:
+        qs = qs.filter(status=status)
+    stage = Case_(When(status=NoticeStatus.OPEN, then=0), When(status=NoticeStatus.REPLIED, then=1), default=2)
+    return (qs.select_related("case", "department", "issued_by").annotate(stage=stage)
+            .order_by("stage", "-overdue", "due_at", "-id"))
+
+
+@dataclass
+class OverdueNotices:
+    total: int
+    notices: list[SupervisionNotice]
+
+
+def overdue_notices(user: User, *, limit: int = OVERVIEW_NOTICES) -> OverdueNotices:
+    """Open notices flagged overdue, for the overview: the count and the longest overdue first."""
+    if not may_supervise(user):
+        return OverdueNotices(0, [])
+    qs = notices_visible_to(user).filter(status=NoticeStatus.OPEN, overdue=True)
+    notices = list(qs.select_related("case", "department").order_by("due_at", "id")[:limit])
+    total = len(notices) if len(notices) < limit else qs.count()
+    return OverdueNotices(total, notices)
+
+
+def notice_case_number(public_id: str) -> str | None:
+    """The case a notice belongs to (for redirecting back to its page); visibility is the service's job."""
+    return SupervisionNotice.objects.filter(public_id=public_id).values_list("case__number", flat=True).first()
+
+
+def case_notices(case: Case) -> list[SupervisionNotice]:
+    return list(case.supervision_notices.select_related("department", "issued_by", "replied_by", "decided_by")
+                .order_by("-issued_at", "-id"))
+
+
+def rating_quarters() -> list[date]:
+    return list(DepartmentRating.objects.order_by("-period").values_list("period", flat=True).distinct()[:12])
+
+
+def ratings_for(user: User, quarter: date | None) -> list[DepartmentRating]:
+    """The quarter's ranking, for departments in the user's jurisdiction (everyone's for administrators)."""
+    if quarter is None or not (may_supervise(user) or user.role == Role.AUDITOR):
+        return []
+    qs = DepartmentRating.objects.filter(period=quarter)
+    if not (user.is_superuser or user.role == Role.ADMIN):
+        region = user.scope_region
+        if region is None:
+            return []
+        qs = qs.filter(department__region__path__startswith=region.path)
+    return list(qs.select_related("department").order_by("rank"))

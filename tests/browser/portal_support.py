@@ -14,6 +14,7 @@ from PIL import ExifTags, Image
 
 from jubao.cases.services import case_transition
 from jubao.demo.organisation import DemoOrganisation, build_demo_organisation
+from jubao.feedback.sections import compose
 from jubao.intake import ratelimit
 from jubao.protection import keys
 from jubao.taxonomy.models import Category
@@ -22,8 +23,13 @@ from tests.helpers import FAST_HASHERS
 EAST_VILLAGE = "990102001001"  # 东华社区
 PHONE = "13812345678"
 ID_NUMBER = "11010519491231002X"
-FEEDBACK = ("您好，您反映的东华社区南门垃圾问题，城管局已于次日现场核实，情况属实；已督促环卫公司清运完毕，"
-            "并安排每日巡查，如再出现请随时反映。")
+FEEDBACK_FOUND = "您反映的东华社区南门垃圾问题属实，垃圾已堆放三天未清运。"
+FEEDBACK = compose({
+    "checked": "城管局工作人员于次日到东华社区南门现场核实，并询问了物业和保洁人员。",
+    "found": FEEDBACK_FOUND,
+    "done": "已督促环卫公司当日清运完毕，并对保洁公司进行了约谈。",
+    "next_steps": "城管局安排每日巡查该点位，如再出现请随时反映。",
+})
 RECEIPT_SHAPE = re.compile(r"^\d{4} \d{4} \d{4} \d{4}$")
 
 

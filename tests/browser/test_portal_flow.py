@@ -18,7 +18,7 @@ from jubao.intake.services import reporter_message_reply
 
 from .portal_support import (
     EAST_VILLAGE,
-    FEEDBACK,
+    FEEDBACK_FOUND,
     ID_NUMBER,
     PHONE,
     RECEIPT_SHAPE,
@@ -118,7 +118,7 @@ def test_anonymous_report_with_a_photo_from_submission_to_a_request_for_review(
         # The office answers; the reporter is dissatisfied, says why, and asks for a review.
         answer_case(org, report.case.number)
         reporter.reload()
-        assert FEEDBACK in reporter.get_by_role("region", name="答复").inner_text()
+        assert FEEDBACK_FOUND in reporter.get_by_role("region", name="答复").inner_text()
         expect(reporter.locator(".status-line strong")).to_have_text("已答复")
         reporter.get_by_label("不满意", exact=True).check()
         reporter.get_by_label(re.compile("^原因")).fill("第二天又堆满了，问题没有解决。")

@@ -294,6 +294,6 @@ def test_registering_needs_a_title_and_a_body(org):
 
 def test_a_dispatcher_may_close_once_the_dissatisfaction_has_been_reviewed(org, dissatisfied):
     case = fire(org, dissatisfied, "request_review", reason="举报人不满意，启动复查")
-    case = fire(org, case, "conclude")
+    case = fire(org, case, "conclude", who="handler2")  # a review is concluded by someone other than the first handler
     case = fire(org, case, "answer")
     assert fire(org, case, "close", who="dispatcher").state == CaseState.CLOSED

@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 
 from jubao.cases.models import CaseState, Report
 from jubao.cases.services import case_transition
+from jubao.feedback.sections import compose
 from jubao.intake.models import ReporterMessage
 from jubao.intake.services import reporter_request_review
 from jubao.taxonomy.models import Category
@@ -15,8 +16,13 @@ from jubao.taxonomy.models import Category
 from .helpers import login, submit
 
 pytestmark = pytest.mark.django_db
-FEEDBACK = ("您好，您反映的东华社区南门垃圾问题，城管局已于次日现场核实，情况属实；已督促环卫公司清运完毕，"
-            "并安排每日巡查，如再出现请随时反映。")
+FEEDBACK_FOUND = "您反映的东华社区南门垃圾问题属实，垃圾已堆放三天未清运。"
+FEEDBACK = compose({
+    "checked": "城管局工作人员于次日到东华社区南门现场核实，并询问了物业和保洁人员。",
+    "found": FEEDBACK_FOUND,
+    "done": "已督促环卫公司当日清运完毕，并对保洁公司进行了约谈。",
+    "next_steps": "城管局安排每日巡查该点位，如再出现请随时反映。",
+})
 
 
 def _staff(org, username):
@@ -80,7 +86,7 @@ def test_the_reporter_reads_the_answer_rates_it_and_asks_for_review(org, client)
     case = Report.objects.get(tracking_number=tracking).case
     _answer(org, case.number)
     reporter = login(tracking, receipt)
-    assert FEEDBACK in reporter.get("/followup/report/").content.decode()
+    assert FEEDBACK_FOUND in reporter.get("/followup/report/").content.decode()
     refused = reporter.post("/followup/report/", {"action": "rate", "satisfaction": "dissatisfied"},
                             HTTP_ACCEPT_LANGUAGE="en")
     assert refused.status_code == 400 and "Say why" in refused.content.decode()

@@ -8,7 +8,7 @@ from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, QuerySet
 
 from jubao.accounts.models import User
 from jubao.audit.chain import GENESIS_HASH
@@ -19,11 +19,13 @@ from jubao.demo.cases import build_demo_cases
 from jubao.demo.organisation import DEMO_PASSWORD, USERS, build_demo_organisation
 from jubao.demo.routing import demo_catalogue_ensure
 from jubao.demo.triage import demo_classifier_ensure
+from jubao.feedback.demo import feedback_demo_ensure
 from jubao.handling.demo import handling_demo_ensure
-from jubao.handling.models import MaliciousAccusationFinding
 from jubao.investigation.demo import investigation_demo_ensure
 from jubao.protection import keys
 from jubao.protection.models import ReporterIdentity
+from jubao.quality.demo import quality_demo_ensure
+from jubao.supervision.demo import supervision_demo_ensure
 
 STAFF_URL = "http://127.0.0.1:8000/staff/"
 DEMO_REGION_PREFIX = "/990000/"
@@ -35,6 +37,25 @@ def _width(text: str) -> int:
 
 def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _width(text))
+
+
+def _delete_with_protected_records(queryset, depth: int = 0) -> None:  # type: ignore[no-untyped-def]
+    """Demo reset only: delete the rows and, first, every record that protects them (case files, evidence, custody
+    chains…), however deep. Production never deletes cases; the records protect them there on purpose."""
+    for _attempt in range(50):
+        try:
+            queryset.delete()
+            return
+        except ProtectedError as exc:
+            if depth > 10:
+                raise
+            by_model: dict[type, list] = {}
+            for obj in exc.protected_objects:
+                by_model.setdefault(type(obj), []).append(obj.pk)
+            for model, pks in by_model.items():
+                # A plain QuerySet: append-only records refuse deletion through their own managers.
+                _delete_with_protected_records(QuerySet(model=model).filter(pk__in=pks), depth + 1)
+    queryset.delete()
 
 
 class Command(BaseCommand):
@@ -67,6 +88,7 @@ class Command(BaseCommand):
                          f"{len(org.users)} users")
 
         handling_demo_ensure(org)
+        feedback_demo_ensure(org)
         rules_added = demo_catalogue_ensure()
         if rules_added:
             self._say(quiet, f"dispatch catalogue: {rules_added} rules added")
@@ -88,6 +110,8 @@ class Command(BaseCommand):
             self._say(quiet, f"triage: trained and activated category model {version}")
 
         result = sweep_lights()
+        quality_demo_ensure(org)
+        supervision_demo_ensure(org)
         self._say(quiet, f"deadline sweep: examined {result.examined}, newly overdue {result.newly_overdue}")
         if not quiet:
             self._summary()
@@ -126,9 +150,8 @@ class Command(BaseCommand):
             AuditEvent.objects.all().delete()
             AuditChainHead.objects.update_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
             Report.objects.all().delete()
-            MaliciousAccusationFinding.objects.all().delete()
             Case.objects.exclude(merged_into=None).update(merged_into=None)
-            Case.objects.all().delete()
+            _delete_with_protected_records(Case.objects.all())
             ReporterIdentity.objects.filter(pk__in=identity_ids, reports__isnull=True).delete()
         except ProtectedError as exc:
             raise CommandError(f"--reset-cases: other records still refer to cases ({exc})") from exc
