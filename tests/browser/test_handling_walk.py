@@ -13,12 +13,15 @@ import re
 import pytest
 
 from jubao.accounts.actors import Actor
+from jubao.accounts.models import User
 from jubao.cases.models import Case, CaseState
 from jubao.cases.services import ReportInput, case_register
 from jubao.demo.organisation import build_demo_organisation
 from jubao.handling.models import CaseReturn, ExtensionRequest, HandlingTask, RequestStatus, TaskStatus
 from jubao.protection.vault import identity_store
 from jubao.taxonomy.models import Category
+
+from .conftest import assert_no_serious_axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
@@ -68,10 +71,31 @@ class Walk:
         return form
 
     def submit(self, form, button: str | None = None) -> None:  # type: ignore[no-untyped-def]
-        (form.locator(f"button[name={button}]") if button else form.locator("button[type=submit]").first).click()
+        form.locator(button or "button[type=submit]").first.click()
         self.page.wait_for_load_state()
         assert not self.page.locator(".errors[role=alert], .error").count(), self.page.locator(
             ".errors, .error").all_inner_texts()
+
+    def answer(self, found: str) -> None:
+        form = self.form("/feedback/cases/")
+        form.locator("textarea[name=answer-checked]").fill("城管执法队员于夜间两次到东华社区南门现场核查，并询问了周边居民。")
+        form.locator("textarea[name=answer-found]").fill(f"{found}，您反映的占道经营和油烟扰民问题属实。")
+        form.locator("textarea[name=answer-done]").fill("已责令店主收回占道桌椅、加装油烟净化设备，并依法处以罚款。")
+        form.locator("textarea[name=answer-next_steps]").fill("城管中队每晚巡查该路段一个月；如再出现，请拨打12345反映。")
+        self.submit(form, button="button[name=action][value=send]")
+
+    def follow_up(self, satisfaction: str, reason: str = "") -> None:
+        from jubao.feedback.models import FollowUp
+
+        task = FollowUp.objects.filter(report__case__number=self.number, status="open").latest("id")
+        self.as_("clerk")
+        self.page.goto(f"{self.url}/staff/feedback/followups/{task.public_id}/")
+        form = self.page.locator("form:has(input[name=outcome])")
+        form.locator("input[name=outcome][value=reached]").check()
+        form.locator(f"input[name=satisfaction][value={satisfaction}]").check()
+        if reason:
+            form.locator("textarea[name=reason]").fill(reason)
+        self.submit(form)
 
     def state(self) -> str:
         return Case.objects.get(number=self.number).state
@@ -130,7 +154,8 @@ def test_a_case_walks_from_dispatch_to_close(page, live_server, case):
     form.locator("textarea[name=reason]").fill("需要等待环境监测站出具夜间噪声检测报告。")
     walk.submit(form)
     walk.as_("head")
-    walk.submit(walk.form("/extension-decide/"), button="approve")
+    assert_no_serious_axe_violations(page)  # the case page with the handling forms open
+    walk.submit(walk.form("/extension-decide/"), button="button[name=approve]")
     assert walk.state() == CaseState.EXTENDED
     assert ExtensionRequest.objects.get(case=case).status == RequestStatus.APPROVED
 
@@ -144,6 +169,44 @@ def test_a_case_walks_from_dispatch_to_close(page, live_server, case):
     walk.submit(form)
     assert walk.state() == CaseState.EXTENDED
     walk.as_("head")
-    walk.submit(walk.form("/conclusion-decide/"), button="approve")
+    walk.submit(walk.form("/conclusion-decide/"), button="button[name=approve]")
     assert walk.state() == CaseState.CONCLUDED
     assert re.search("罚款", Case.objects.get(pk=case.pk).conclusion_text)
+
+    # The handler answers in four sections; the real-name reporter gets a reply letter.
+    walk.as_("handler")
+    walk.answer("经两次夜间现场核查")
+    assert walk.state() == CaseState.ANSWERED
+    letter = walk.page.locator("a[href*='/letters/1/']")
+    with walk.page.expect_download() as download:
+        letter.click()
+    assert download.value.suggested_filename.endswith(".pdf")
+
+    # The clerk calls the reporter back: dissatisfied, so a review opens.
+    walk.follow_up("dissatisfied", reason="烧烤店整改几天后又在人行道摆桌了。")
+    assert walk.state() == CaseState.UNDER_REVIEW
+
+    # The head names another handler as reviewer; the first handler may not conclude the review.
+    walk.as_("head")
+    form = walk.form("/review/reviewer/")
+    form.locator("select[name=review-reviewer]").select_option(str(User.objects.get(username="handler2").public_id))
+    walk.submit(form)
+    walk.as_("handler2")
+    form = walk.form("/conclusion/")
+    form.locator("select[name=finding]").select_option("substantiated")
+    form.locator("textarea[name=facts]").fill("复查发现该烧烤店整改后再次占道经营，原处理措施未落实到位。")
+    form.locator("textarea[name=measures]").fill("已暂扣占道桌椅，责令停业整顿三日，并安排每晚巡查。")
+    walk.submit(form)
+    walk.as_("head")
+    walk.submit(walk.form("/conclusion-decide/"), button="button[name=approve]")
+    assert walk.state() == CaseState.CONCLUDED
+
+    # The reviewer answers again; this time the reporter is satisfied and the dispatcher closes the case.
+    walk.as_("handler2")
+    walk.answer("复查发现该烧烤店整改后再次占道经营")
+    walk.follow_up("satisfied")
+    assert walk.state() == CaseState.RATED
+    walk.as_("dispatcher")
+    assert_no_serious_axe_violations(page)
+    walk.submit(walk.form("/act/close/"))
+    assert walk.state() == CaseState.CLOSED
