@@ -6,12 +6,12 @@ import uuid
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from jubao.accounts.actors import Actor
 from jubao.accounts.http import StaffRequest
+from jubao.attachments.responses import private_download
 from jubao.cases.errors import CaseNotFound
 from jubao.cases.selectors import case_get_for
 
@@ -31,12 +31,4 @@ def download(request: StaffRequest, public_id: uuid.UUID) -> HttpResponse:
         # One answer for missing and forbidden, so ids cannot be probed.
         raise Http404(_("No attachment with that id was found.")) from None
     data, content_type, name = attachment_download(actor=Actor.staff(request.user), attachment=attachment)
-    response = HttpResponse(data, content_type=content_type)
-    # Always a download, never rendered by the browser: evidence may be hostile (a PDF with
-    # scripts, an HTML page saved as text), and nosniff stops the browser guessing otherwise.
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "no-store, private"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return private_download(data, content_type=content_type, filename=name)

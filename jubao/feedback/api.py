@@ -9,14 +9,13 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from jubao.accounts.actors import Actor
 from jubao.accounts.http import StaffRequest
+from jubao.attachments.responses import private_download
 from jubao.cases.errors import CaseNotFound, TransitionForbidden
 from jubao.cases.selectors import case_get_for
 
@@ -187,11 +186,7 @@ def answers(request: StaffRequest, number: str):  # type: ignore[no-untyped-def]
             description="The reply letter (PDF) of a real-name report's answer; every download is audited.")
 def letter(request: StaffRequest, number: str, version: int):  # type: ignore[no-untyped-def]
     found = letter_download(actor=_actor(request), number=number, version=version)
-    response = HttpResponse(bytes(found.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True,
-                                                                 filename=f"答复函-{found.reference}.pdf")
-    response["Cache-Control"] = "no-store, private"
-    return response
+    return private_download(bytes(found.pdf), content_type="application/pdf", filename=f"答复函-{found.reference}.pdf")
 
 
 @router.get("/cases/{number}/reviews", response={200: list[ReviewOut], 404: ErrorOut})

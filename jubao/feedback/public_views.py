@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
+
+from jubao.attachments.responses import private_download
 
 from .letters import letter_reporter_download
 
@@ -24,10 +25,5 @@ def reporter_letter(request: HttpRequest) -> HttpResponse:
     letter = letter_reporter_download(report=report)
     if letter is None:
         raise Http404
-    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True,
-                                                                 filename=f"答复函-{letter.reference}.pdf")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return private_download(bytes(letter.pdf), content_type="application/pdf",
+                            filename=f"答复函-{letter.reference}.pdf")

@@ -9,12 +9,12 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jubao.accounts.actors import Actor
 from jubao.accounts.http import StaffRequest
+from jubao.attachments.responses import private_download
 from jubao.cases.errors import CaseError, CaseNotFound
 from jubao.cases.selectors import case_get_for
 from jubao.cases.views import render_case_detail
@@ -102,13 +102,7 @@ def letter(request: StaffRequest, number: str, version: int) -> HttpResponse:
         found = letter_download(actor=Actor.staff(request.user), number=number, version=version)
     except (CaseNotFound, LetterUnavailable) as exc:
         raise Http404(exc.message) from exc
-    response = HttpResponse(bytes(found.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True,
-                                                                 filename=f"答复函-{found.reference}.pdf")
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return private_download(bytes(found.pdf), content_type="application/pdf", filename=f"答复函-{found.reference}.pdf")
 
 
 @login_required

@@ -5,13 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from ninja import File, Form, Router
 from ninja.files import UploadedFile
 
 from jubao.accounts.actors import Actor
 from jubao.accounts.http import StaffRequest
+from jubao.attachments.responses import private_download
 from jubao.cases.selectors import case_get_for
 
 from . import services as s
@@ -144,11 +143,7 @@ def record_custody(request: StaffRequest, item_id: uuid.UUID, body: CustodyIn): 
 def download_evidence(request: StaffRequest, item_id: uuid.UUID):  # type: ignore[no-untyped-def]
     """The file exactly as collected (its SHA-256 is the item's `sha256`); each download is audited."""
     data, content_type, name = s.evidence_download(actor=_actor(request), item_id=str(item_id))
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
-    return response
+    return private_download(data, content_type=content_type, filename=name)
 
 
 @router.post("/cases/{number}/site-visits", response=_replies(SiteVisitOut))

@@ -14,12 +14,12 @@ from django.db.models import Model
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jubao.accounts.actors import Actor
 from jubao.accounts.http import StaffRequest
+from jubao.attachments.responses import private_download
 from jubao.cases.errors import CaseError, CaseNotFound, TransitionForbidden
 from jubao.cases.selectors import case_get_for
 from jubao.cases.views import render_case_detail
@@ -239,14 +239,7 @@ def evidence_file(request: StaffRequest, item_id: Any) -> HttpResponse:
         raise Http404(exc.message) from exc
     except TransitionForbidden as exc:
         raise PermissionDenied(exc.message) from exc
-    response = HttpResponse(data, content_type=content_type)
-    # As for attachments: always a download, never rendered, never cached.
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "no-store, private"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+    return private_download(data, content_type=content_type, filename=name)
 
 
 # --- case ownership (包案) -----------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from jubao.cases.errors import TransitionRejected
 from jubao.cases.models import CaseState
@@ -28,7 +29,7 @@ def under_review(org):
 
 def test_the_first_handler_cannot_conclude_the_review(org):
     case = under_review(org)
-    with pytest.raises(TransitionRejected, match="first handler"):
+    with translation.override("en"), pytest.raises(TransitionRejected, match="first handler"):
         fire(org, case, "conclude", who="handler", data=REVIEW_CONCLUSION)
     assert fire(org, case, "conclude", who="handler2", data=REVIEW_CONCLUSION).state == CaseState.CONCLUDED
     review = CaseReview.objects.get(case=case)
