@@ -40,7 +40,8 @@ def handling_panel(actor: Actor, case: Case, bound: Any) -> dict[str, Any] | Non
     in_department = role in DEPARTMENT_ROLES
     recused = recusal_reasons(actor.user, case) if in_department else []
     mine = (CaseAssignment.objects.filter(case=case, department_id=actor.department_id, is_active=True)
-            .select_related("department", "handler").first() if in_department else None)
+            .select_related("department", "handler").first()
+            if in_department and actor.department_id is not None else None)
     is_lead = mine is not None and case.lead_department_id == actor.department_id
     can_act = in_department and not recused
     context: dict[str, Any] = {

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, Q
 
@@ -28,7 +31,7 @@ class PendingApproval:
     case_number: str
     case_title: str
     requested_by: str
-    requested_at: object
+    requested_at: datetime
     summary: str
 
 
@@ -36,7 +39,8 @@ def pending_approvals_for(user: User) -> list[PendingApproval]:
     """What waits for this user's decision: conclusions (department heads) and extensions (the pack's approver)."""
     visible = cases_visible_to(user)
     items: list[PendingApproval] = []
-    if user.role == Role.DEPARTMENT_HEAD:
+    # Drafts always belong to a department: a head without one has none to approve.
+    if user.role == Role.DEPARTMENT_HEAD and user.department_id is not None:
         drafts = (ConclusionDraft.objects.filter(status=RequestStatus.PENDING, department_id=user.department_id,
                                                  case__in=visible)
                   .select_related("case", "drafted_by").order_by("submitted_at"))
@@ -65,6 +69,8 @@ def department_statistics(user: User) -> list[DepartmentRow]:
     """Returns, extensions and co-handling tasks per department (the department's own row for department roles)."""
     departments = Department.objects.filter(is_active=True).select_related("region").order_by("code")
     if user.role in (Role.HANDLER, Role.DEPARTMENT_HEAD):
+        if user.department_id is None:
+            return []
         departments = departments.filter(pk=user.department_id)
     elif user.role not in (Role.SUPERVISOR, Role.LEADERSHIP, Role.DISPATCHER, Role.ADMIN, Role.AUDITOR) \
             and not user.is_superuser:
@@ -74,8 +80,9 @@ def department_statistics(user: User) -> list[DepartmentRow]:
         n_extensions=Count("extension_requests", filter=Q(extension_requests__status=RequestStatus.APPROVED),
                            distinct=True),
     )
-    tasks = {row["department_id"]: row for row in HandlingTask.objects.filter(status=TaskStatus.OPEN).values(
-        "department_id").annotate(n=Count("id"), late=Count("id", filter=Q(overdue=True)))}
+    open_tasks = HandlingTask.objects.filter(status=TaskStatus.OPEN).values("department_id").annotate(
+        n=Count("id"), late=Count("id", filter=Q(overdue=True)))
+    tasks: dict[int, Mapping[str, Any]] = {row["department_id"]: row for row in open_tasks}
     return [DepartmentRow(d, d.n_returns, d.n_extensions, tasks.get(d.pk, {}).get("n", 0),
                           tasks.get(d.pk, {}).get("late", 0)) for d in departments]
 

@@ -70,6 +70,8 @@ def collective_review_demo_sign(org: Any, number: str, *, at: datetime) -> None:
 
 
 def _handler(case: Case) -> User | None:
+    if case.lead_department_id is None:
+        return None
     return (User.objects.filter(role=Role.HANDLER, department_id=case.lead_department_id, is_active=True)
             .order_by("username").first())
 

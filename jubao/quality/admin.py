@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.contrib import admin
 
 from .models import DepartmentFlag, RetrospectiveItem, RetrospectiveSample, SelfReview
@@ -24,7 +26,7 @@ class SelfReviewAdmin(admin.ModelAdmin):
 class RetrospectiveItemInline(admin.TabularInline):
     model = RetrospectiveItem
     fields = ["case", "department", "status", "result", "reviewer", "reviewed_at"]
-    readonly_fields = fields
+    readonly_fields = cast(list[str], fields)  # plain field names, no groups
     extra = 0
     can_delete = False
     show_change_link = True

@@ -21,8 +21,10 @@ A rate is None when its denominator is zero.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.apps import apps
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
@@ -81,7 +83,7 @@ def _events(kind: str, start: datetime, end: datetime):  # type: ignore[no-untyp
     return AuditEvent.objects.filter(kind=kind, created_at__gte=start, created_at__lt=end)
 
 
-def _concluded(start: datetime, end: datetime) -> list[dict]:
+def _concluded(start: datetime, end: datetime) -> list[Mapping[str, Any]]:
     reports = (Report.objects.filter(case=OuterRef("pk")).order_by().values("case")
                .annotate(n=Count("pk")).values("n"))
     reopened = AuditEvent.objects.filter(case=OuterRef("pk"), kind="case.reopen")
@@ -97,7 +99,7 @@ def _concluded(start: datetime, end: datetime) -> list[dict]:
     )
 
 
-def _ratings(start: datetime, end: datetime) -> list[dict]:
+def _ratings(start: datetime, end: datetime) -> list[Mapping[str, Any]]:
     return list(
         _events("case.rate", start, end).filter(case__lead_department__isnull=False).filter(not_malicious("case_id"))
         .order_by().values("case__lead_department_id")
@@ -105,7 +107,7 @@ def _ratings(start: datetime, end: datetime) -> list[dict]:
     )
 
 
-def _deadlines(start: datetime, end: datetime, now: datetime) -> list[dict]:
+def _deadlines(start: datetime, end: datetime, now: datetime) -> list[Mapping[str, Any]]:
     met = Q(status=DeadlineStatus.MET, completed_at__gte=start, completed_at__lt=end)
     missed_open = Q(status__in=(DeadlineStatus.RUNNING, DeadlineStatus.PAUSED), due_at__gte=start,
                     due_at__lt=min(end, now))

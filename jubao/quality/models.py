@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import models
@@ -69,7 +70,7 @@ class SelfReview(models.Model):
 
     @property
     def answers(self) -> list[tuple[str, bool | None]]:
-        return [(str(self._meta.get_field(name).verbose_name), getattr(self, name))
+        return [(str(cast("models.Field[Any, Any]", self._meta.get_field(name)).verbose_name), getattr(self, name))
                 for name in ("facts_complete", "legal_basis_correct", "demands_answered")]
 
 
@@ -164,7 +165,8 @@ class RetrospectiveItem(models.Model):
 
     @property
     def scores(self) -> list[tuple[str, int | None]]:
-        return [(str(self._meta.get_field(name).verbose_name), getattr(self, name)) for name in SCORE_FIELDS]
+        return [(str(cast("models.Field[Any, Any]", self._meta.get_field(name)).verbose_name), getattr(self, name))
+                for name in SCORE_FIELDS]
 
 
 class DepartmentFlag(models.Model):

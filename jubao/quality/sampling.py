@@ -17,7 +17,7 @@ import math
 import random
 import secrets
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from django.conf import settings
@@ -56,7 +56,7 @@ def draw(numbers: Sequence[str], seed: int, rate: float) -> list[str]:
     return sorted(random.Random(seed).sample(ordered, sample_size(len(ordered), rate)))  # noqa: S311
 
 
-def population_digest(numbers: Sequence[str]) -> str:
+def population_digest(numbers: Iterable[str]) -> str:
     return hashlib.sha256("\n".join(sorted(set(numbers))).encode()).hexdigest()
 
 

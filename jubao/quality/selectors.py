@@ -35,10 +35,13 @@ def self_reviews_for(user: User, *, status: str = "") -> QuerySet[SelfReview]:
     qs = SelfReview.objects.all()
     if user.is_superuser or user.role == Role.ADMIN:
         pass
-    elif user.role == Role.HANDLER:
-        qs = qs.filter(Q(handler=user) | Q(handler__isnull=True), department_id=user.department_id)
-    elif user.role == Role.DEPARTMENT_HEAD:
-        qs = qs.filter(department_id=user.department_id)
+    elif user.role in (Role.HANDLER, Role.DEPARTMENT_HEAD):
+        if user.department_id is None:
+            qs = qs.none()  # self-reviews always belong to a department
+        elif user.role == Role.HANDLER:
+            qs = qs.filter(Q(handler=user) | Q(handler__isnull=True), department_id=user.department_id)
+        else:
+            qs = qs.filter(department_id=user.department_id)
     else:
         region = user.scope_region
         qs = qs.filter(case__region_path__startswith=region.path) if region else qs.none()

@@ -41,8 +41,10 @@ def supervision_demo_ensure(org: Any) -> None:
         if len(late) > 1:
             notice = notice_issue(actor=actor, number=late[1].number, reason=REASON, demands=DEMANDS,
                                   due_in_days=5, now=now - timedelta(days=1))
-            handler = (User.objects.filter(role=Role.HANDLER, department_id=late[1].lead_department_id,
-                                           is_active=True).order_by("username").first())
+            department_id = late[1].lead_department_id
+            handler = (User.objects.filter(role=Role.HANDLER, department_id=department_id,
+                                           is_active=True).order_by("username").first()
+                       if department_id is not None else None)
             if handler is not None:
                 notice_reply(actor=Actor.staff(handler), public_id=str(notice.public_id), reply_text=REPLY, now=now)
     notices_sweep_overdue(now=now)

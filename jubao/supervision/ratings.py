@@ -18,7 +18,7 @@ first) and repeat rate (lower first).
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -68,7 +68,7 @@ def rate(figures: Figures, limits: dict[str, Any] | None = None) -> dict[str, st
                                    lower_is_better=True),
     }
     judged = [colour for colour in colours.values() if colour != RatingColour.GREY]
-    colours["colour"] = max(judged, key=lambda c: COLOUR_ORDER[c]) if judged else RatingColour.GREY
+    colours["colour"] = max(judged, key=lambda c: COLOUR_ORDER[cast(RatingColour, c)]) if judged else RatingColour.GREY
     return colours
 
 
@@ -76,7 +76,7 @@ def _rank_key(row: DepartmentRating) -> tuple:
     def desc(value: float | None) -> float:
         return -value if value is not None else 1.0
 
-    return (COLOUR_ORDER[row.colour], desc(row.on_time_rate), desc(row.satisfaction_rate),
+    return (COLOUR_ORDER[cast(RatingColour, row.colour)], desc(row.on_time_rate), desc(row.satisfaction_rate),
             row.repeat_rate if row.repeat_rate is not None else 1.0, row.department_id)
 
 

@@ -193,6 +193,8 @@ def notices_visible_to(user: User) -> QuerySet[SupervisionNotice]:
     if user.is_superuser or user.role == Role.ADMIN:
         return SupervisionNotice.objects.all()
     if user.role in DEPARTMENT_ROLES:
+        if user.department_id is None:
+            return SupervisionNotice.objects.none()  # notices always go to a department
         return SupervisionNotice.objects.filter(department_id=user.department_id)
     if user.role in (Role.SUPERVISOR, Role.LEADERSHIP, Role.AUDITOR):
         region = user.scope_region

@@ -63,6 +63,8 @@ def extension_request(*, actor: Actor, number: str, reason: str, now: datetime |
         raise TransitionRejected(_("An extension request is already waiting for approval."))
     reason = require_text(reason, "reason", MIN_REASON_CHARS,
                           _("Explain why more time is needed (at least %(n)d characters)."))
+    # locked_case refuses an actor without a user; _require_lead_department a case without a lead department.
+    assert actor.user is not None and case.lead_department_id is not None
     request = ExtensionRequest.objects.create(case=case, department_id=case.lead_department_id, reason=reason,
                                               requested_by=actor.user, requested_at=now)
     audit(case, actor, "handling.extension_requested", now=now, reason=reason)
@@ -140,6 +142,7 @@ def _conclude(actor: Actor, case: Case, draft: ConclusionDraft, now: datetime, d
         "conclusion_draft": str(draft.public_id),
     })
     if draft.malicious:
+        assert actor.user is not None  # the callers' locked_case refuses an actor without a user
         MaliciousAccusationFinding.objects.create(case=case, basis=draft.malicious_basis, proposed_by=draft.drafted_by,
                                                   approved_by=actor.user, recorded_at=now)
         audit(case, actor, "handling.malicious_accusation", now=now, reason=draft.malicious_basis)
@@ -174,6 +177,8 @@ def conclusion_submit(*, actor: Actor, number: str, finding: str, facts: str, me
         raise TransitionRejected(
             _("State the grounds for a malicious-accusation finding (at least %(n)d characters).")
             % {"n": MIN_FACTS_CHARS}, field="malicious_basis")
+    # locked_case refuses an actor without a user; _require_lead_department a case without a lead department.
+    assert actor.user is not None and case.lead_department_id is not None
     draft = ConclusionDraft.objects.create(
         case=case, department_id=case.lead_department_id, finding=finding, facts=facts, measures=measures,
         legal_basis=(legal_basis or "").strip(), malicious=malicious, malicious_basis=malicious_basis,
@@ -184,7 +189,7 @@ def conclusion_submit(*, actor: Actor, number: str, finding: str, facts: str, me
             lambda: _("The conclusion of case %(number)s awaits your approval") % {"number": case.number}),
             audience={"role": Role.DEPARTMENT_HEAD, "department_id": case.lead_department_id})
         return draft
-    _conclude(actor, case, draft, now, actor.user_id)
+    _conclude(actor, case, draft, now, actor.user.pk)
     draft.status, draft.decided_by, draft.decided_at = RequestStatus.APPROVED, actor.user, now
     draft.save(update_fields=["status", "decided_by", "decided_at"])
     return draft

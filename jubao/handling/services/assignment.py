@@ -46,7 +46,7 @@ def handler_suggestions(case: Case, department_id: int) -> list[HandlerSuggestio
         .order_by("username")
     )
     wanted = set()
-    if case.category_id is not None:
+    if case.category is not None:
         wanted = {part.strip() for part in case.category.full_name.replace(">", "/").split("/") if part.strip()}
     suggestions = []
     for user in handlers:
@@ -84,6 +84,7 @@ def handler_assign(*, actor: Actor, number: str, username: str, reason: str = ""
     reason = (reason or "").strip()
     overrides = best is not None and best.user.pk != chosen.user.pk
     if overrides and len(reason) < MIN_REASON_CHARS:
+        assert best is not None  # overrides implies a best suggestion
         raise TransitionRejected(
             _("You chose someone other than the suggested handler (%(name)s): give a reason.") % {"name": best.user},
             field="reason")
@@ -111,14 +112,18 @@ def case_recuse(*, actor: Actor, number: str, username: str = "", reason: str,
     if len(reason) < MIN_REASON_CHARS:
         raise TransitionRejected(_("Say why (at least %(n)d characters).") % {"n": MIN_REASON_CHARS}, field="reason")
     user = actor.user
+    assert user is not None  # locked_case refuses an actor without a user
+    declared_by = user
     if username and username != user.username:
         if actor.role != Role.DEPARTMENT_HEAD:
             raise TransitionForbidden(_("Only the department head can recuse someone else."))
-        user = User.objects.filter(username=username, department_id=actor.department_id).first()
+        # Without a department of their own, the head has no members to choose from.
+        user = (User.objects.filter(username=username, department_id=actor.department_id).first()
+                if actor.department_id is not None else None)
         if user is None:
             raise TransitionRejected(_("Choose a member of your department."), field="username")
     recusal, created = CaseRecusal.objects.get_or_create(
-        case=case, user=user, defaults={"reason": reason, "declared_by": actor.user, "declared_at": now})
+        case=case, user=user, defaults={"reason": reason, "declared_by": declared_by, "declared_at": now})
     if created:
         # A recused handler no longer holds the case.
         CaseAssignment.objects.filter(case=case, handler=user, is_active=True).update(handler=None)
@@ -142,8 +147,10 @@ def conflict_declare(*, actor: Actor, subject: str, relation: str, now: datetime
 @transaction.atomic
 def conflict_withdraw(*, actor: Actor, public_id: str, now: datetime | None = None) -> None:
     now = now or timezone.now()
-    updated = ConflictDeclaration.objects.filter(public_id=public_id, user_id=actor.user_id, is_active=True).update(
-        is_active=False, withdrawn_at=now)
+    updated = 0  # an actor without a user has no declarations to withdraw
+    if actor.user_id is not None:
+        updated = ConflictDeclaration.objects.filter(public_id=public_id, user_id=actor.user_id,
+                                                     is_active=True).update(is_active=False, withdrawn_at=now)
     if not updated:
         raise TransitionRejected(_("That declaration was not found."))
 

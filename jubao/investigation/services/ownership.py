@@ -81,16 +81,19 @@ def ownership_assign(*, actor: Actor, number: str, leader: str | User, reason: s
     if reason not in OwnershipReason.values:
         raise TransitionRejected(_("Choose one of the listed options."), field="reason")
     days = _interval(interval_days)
+    assert actor.user is not None  # may_assign refuses an actor without a user
     ownership = CaseOwnership.objects.create(
         case=case, leader=_leader(case, leader), reason=reason, interval_days=days, assigned_by=actor.user,
         plan=clean_text(plan, "plan", min_chars=10, max_chars=20000), assigned_at=now,
         next_progress_due_at=next_due(now, days))
+    due = ownership.next_progress_due_at
+    assert due is not None  # just set
     audit(actor, case, "investigation.ownership_assigned", now=now, payload={
         "ownership": str(ownership.public_id), "leader": ownership.leader.username, "reason": reason,
-        "interval_days": days, "next_progress_due_at": ownership.next_progress_due_at.isoformat()})
+        "interval_days": days, "next_progress_due_at": due.isoformat()})
     with office_language():
         subject = _("You now own case %(number)s (包案); first progress is due on %(date)s") % {
-            "number": case.number, "date": f"{timezone.localtime(ownership.next_progress_due_at):%Y-%m-%d}"}
+            "number": case.number, "date": f"{timezone.localtime(due):%Y-%m-%d}"}
     notify(case, topic="investigation.ownership_assigned", subject=subject, recipient=ownership.leader)
     return ownership
 
@@ -116,6 +119,7 @@ def ownership_progress_add(*, actor: Actor, ownership_id: str, body: str,
     if actor.user_id != ownership.leader_id and not may_investigate(actor, case):
         raise forbidden(_("Only the leader who owns the case, its handling departments and its supervisors "
                           "report progress."))
+    assert actor.user is not None  # lock_case refuses an actor without a user
     entry = OwnershipProgress.objects.create(ownership=ownership, author=actor.user, created_at=now,
                                              body=clean_text(body, "body", min_chars=10, max_chars=20000))
     ownership.next_progress_due_at = next_due(now, ownership.interval_days)
@@ -186,6 +190,7 @@ def ownership_remind_overdue(*, now: datetime | None = None, batch_size: int = 2
             batch = list(qs.select_related("case", "leader").order_by("next_progress_due_at", "pk")[:batch_size])
             for ownership in batch:
                 case = ownership.case
+                assert ownership.next_progress_due_at is not None  # the query asks for it to have passed
                 due = timezone.localtime(ownership.next_progress_due_at)
                 with office_language():
                     subject = _("Progress on case %(number)s (包案) was due on %(date)s") % {

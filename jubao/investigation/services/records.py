@@ -25,9 +25,9 @@ def note_add(*, actor: Actor, number: str, body: str, now: datetime | None = Non
     """An internal note: for the handling departments and supervisors only, never for the reporter."""
     now = now or timezone.now()
     case = lock_case(actor, number)
-    require_investigator(actor, case)
+    user = require_investigator(actor, case)
     require_open_for_investigation(case)
-    note = InvestigationNote.objects.create(case=case, author=actor.user, created_at=now,
+    note = InvestigationNote.objects.create(case=case, author=user, created_at=now,
                                             body=clean_text(body, "body", min_chars=2, max_chars=20000))
     # The text stays in the note; the (reporter-invisible) event only says that there is one.
     audit(actor, case, "investigation.note_added", now=now, payload={"note": str(note.public_id)})

@@ -128,6 +128,7 @@ def collective_review_create(*, actor: Actor, number: str, data: ReviewInput,
         raise TransitionRejected(_("A collective review record of this case is still waiting for signatures; "
                                    "change that one instead of starting another."))
     fields, users = _parse(case, data, now)
+    assert actor.user is not None  # lock_case refuses an actor without a user
     review = CollectiveReview.objects.create(case=case, created_by=actor.user, created_at=now, updated_at=now,
                                              **fields)
     ReviewParticipant.objects.bulk_create([ReviewParticipant(review=review, user=u) for u in users])
