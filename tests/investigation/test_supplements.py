@@ -124,14 +124,6 @@ def test_the_staff_form_and_the_api(org, client):
     assert response.status_code == 200 and response.json()["status"] == "withdrawn"
 
 
-def _intake_has_the_hooks() -> bool:
-    from jubao.intake import public
-    from jubao.intake import services as intake_services
-
-    return hasattr(public, "SUPPLEMENT_SOURCES") and hasattr(intake_services, "SUPPLEMENT_ANSWER_HANDLERS")
-
-
-@pytest.mark.skipif(not _intake_has_the_hooks(), reason="jubao.intake does not offer the supplement hooks yet")
 def test_the_reporter_answers_on_the_follow_up_page(org):
     case = handled_case(org)
     request = ask(org, case)
