@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .catalogue import Catalogue, CompiledRule, DepartmentRef, RoutingDecision
 
@@ -177,7 +178,7 @@ def explain(decision: RoutingDecision, catalogue: Catalogue) -> Explanation:
         summary = _("%(count)d rules rank equally and name different departments: a dispatcher chooses.") % {
             "count": len(conflicting) + 1}
     else:
-        co = ", ".join(d.name for d in winner.co)
+        co = pgettext("list separator", ", ").join(d.name for d in winner.co)
         summary = (_("Rule #%(rule)d applies: %(lead)s leads, with %(co)s.") if co
                    else _("Rule #%(rule)d applies: %(lead)s leads.")) % {"rule": winner.id, "lead": winner.lead.name,
                                                                          "co": co}
