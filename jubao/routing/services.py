@@ -176,3 +176,18 @@ def routing_after_triage(case: Case, *, now: datetime | None = None) -> bool:
         logger.info("automatic dispatch of %s skipped: %s", case.number, exc.message)
         return False
     return True
+
+
+def dispatch_rule_record(*, actor: Actor, rule: Any, action: str) -> None:
+    """An administrator's change to the dispatch catalogue, in the audit trail (the admin is where rules are edited)."""
+    append_event(EventDraft(
+        kind=f"routing.rule_{action}", actor_kind=actor.kind, actor_id=actor.user_id, actor_label=actor.label,
+        payload={
+            "rule": rule.pk, "category": rule.category_id, "region": rule.region.code if rule.region_id else None,
+            "sector": rule.sector_id, "kind": rule.kind_id, "lead_department": rule.lead_department.code,
+            "co_departments": sorted(d.code for d in rule.co_departments.all()) if rule.pk else [],
+            "priority": rule.priority, "is_active": rule.is_active,
+            "effective_from": rule.effective_from.isoformat() if rule.effective_from else None,
+            "effective_to": rule.effective_to.isoformat() if rule.effective_to else None,
+        },
+    ), now=timezone.now())
