@@ -137,3 +137,20 @@ def test_the_reporter_answers_on_the_follow_up_page(org):
     case.refresh_from_db()
     assert case.state == CaseState.IN_PROGRESS
     assert 'id="h-supplement"' not in browser.get("/followup/report/").content.decode()
+
+
+def test_the_conclusion_clock_stops_while_the_reporter_owes_the_supplement(org):
+    from datetime import timedelta
+
+    from jubao.deadlines.models import CaseDeadline, DeadlineStatus, Stage
+
+    case = handled_case(org)
+    before = CaseDeadline.objects.get(case=case, stage=Stage.CONCLUSION, status=DeadlineStatus.RUNNING)
+    request = ask(org, case)
+    paused = CaseDeadline.objects.get(pk=before.pk)
+    assert paused.status == DeadlineStatus.PAUSED
+    supplement_request_close(actor=org.actor("handler"), request_id=str(request.public_id), status="withdrawn",
+                             now=at(case, hours=50))
+    resumed = CaseDeadline.objects.get(pk=before.pk)
+    assert resumed.status == DeadlineStatus.RUNNING and resumed.due_at > before.due_at
+    assert resumed.due_at - before.due_at >= timedelta(days=1)

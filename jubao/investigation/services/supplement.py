@@ -26,6 +26,18 @@ from .common import HANDLING_STATES, audit, lock_case, notify, office_language, 
 MAX_ITEMS = 20
 
 
+def _conclusion_clock(case: Case, actor: Actor, *, run: bool, now: datetime) -> None:
+    """The brief (§4): clocks pause while the reporter owes information. The conclusion deadline stops when the
+    first open request goes out and runs again, extended by the pause, when the last one is answered or withdrawn."""
+    from jubao.cases.workflow import refresh_deadline_summary
+    from jubao.deadlines.models import Stage
+    from jubao.deadlines.services import DeadlineEffects, apply_effects
+
+    effects = DeadlineEffects(resume=(Stage.CONCLUSION,)) if run else DeadlineEffects(pause=(Stage.CONCLUSION,))
+    if apply_effects(case, effects, now=now, actor_id=actor.user_id, reason=""):
+        refresh_deadline_summary(case)
+
+
 def _items(raw: Sequence[str] | str) -> list[str]:
     lines = raw.splitlines() if isinstance(raw, str) else [str(x) for x in raw]
     items = [line.strip().lstrip("-•·*").strip() for line in lines]
@@ -68,6 +80,7 @@ def supplement_request_send(*, actor: Actor, number: str, items: Sequence[str] |
     message = reporter_message_reply(actor=user, report=report, body=text, now=now)
     request = SupplementRequest.objects.create(case=case, report=report, items=items, text=text, requested_by=user,
                                                requested_at=now, request_message=message)
+    _conclusion_clock(case, actor, run=False, now=now)
     audit(actor, case, "investigation.supplement_requested", now=now, reporter_visible=True,
           payload={"request": str(request.public_id), "report": report.tracking_number, "items": len(items)})
     return request
@@ -79,6 +92,8 @@ def _close(request: SupplementRequest, case: Case, actor: Actor, *, status: str,
     request.closed_by = actor.user
     request.answer_message = message
     request.save(update_fields=["status", "closed_at", "closed_by", "answer_message"])
+    if not SupplementRequest.objects.filter(case=case, status=SupplementStatus.OPEN).exists():
+        _conclusion_clock(case, actor, run=True, now=now)
     audit(actor, case, f"investigation.supplement_{status}", now=now,
           reporter_visible=status == SupplementStatus.ANSWERED,
           payload={"request": str(request.public_id), "report": request.report.tracking_number})
