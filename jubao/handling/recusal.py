@@ -1,7 +1,8 @@
 """Who must stay away from a case (回避). Enforced by every service and transition a department user fires.
 
 A staff member is recused from a case when
-* they belong to the reported unit (their department's name appears in what is reported),
+* the case accuses their own unit of misconduct (检举控告 naming their department as the reported subject) — a
+  complaint about a unit's service or decision is, by 12345 practice, answered by that unit itself,
 * they declared a link with a unit or person that the reports name, or
 * the reporter named them,
 or when a recusal was recorded on the case (declared by themselves or decided by their head).
@@ -20,6 +21,8 @@ from jubao.cases.models import Case
 from .models import CaseRecusal, ConflictDeclaration, HandlerProfile
 
 MIN_NAME_CHARS = 2
+# Kinds of case in which the reported unit's own staff may not handle it.
+UNIT_RECUSAL_KINDS = frozenset({"accusation"})
 _PARENTHESISED = re.compile(r"[（(][^）)]*[）)]")
 
 
@@ -56,7 +59,8 @@ def recusal_reasons(user: User, case: Case) -> list[str]:
     ]
     subjects, everything = _case_texts(case)
     department = user.department
-    if department is not None and (_mentions(subjects, department.name) or _mentions(subjects, department.code)):
+    if case.kind_id in UNIT_RECUSAL_KINDS and department is not None and (
+            _mentions(subjects, department.name) or _mentions(subjects, department.code)):
         reasons.append(_("You belong to the reported unit (%(unit)s).") % {"unit": department.name})
     for declared in ConflictDeclaration.objects.filter(user=user, is_active=True).values_list("subject", flat=True):
         if _mentions(everything, declared):

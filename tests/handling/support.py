@@ -13,9 +13,9 @@ SUBJECT_BODY = "东华社区路口一家烧烤店长期占道经营，油烟和�
 
 
 def reported_case(org: DemoOrganisation, *, subject: str = "", body: str = SUBJECT_BODY, now: datetime = T0,
-                  policy_pack_code: str = "") -> Case:
+                  policy_pack_code: str = "", kind: str = "complaint") -> Case:
     report = case_register(actor=actor_for(org, "clerk"), now=now, report=ReportInput(
-        channel="web", kind="complaint", title="路口烧烤店占道经营", body=body, region=org.regions[EAST_VILLAGE],
+        channel="web", kind=kind, title="路口烧烤店占道经营", body=body, region=org.regions[EAST_VILLAGE],
         reported_subject=subject, reporter_pseudonym=REPORTER.label, policy_pack_code=policy_pack_code,
     ))
     return report.case

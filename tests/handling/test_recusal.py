@@ -25,10 +25,16 @@ def test_a_handler_named_by_the_reporter_must_recuse(org):
     assert recusal_reasons(org.users["handler2"], case) == []
 
 
-def test_a_member_of_the_reported_unit_must_recuse(org):
-    case = reported_case(org, subject="城市管理局东城中队")
+def test_a_member_of_the_accused_unit_must_recuse(org):
+    case = reported_case(org, subject="城市管理局东城中队", kind="accusation",
+                         body="城管东城中队执法人员收取商户好处费，放任占道经营。")
     assert recusal_reasons(org.users["handler"], case)  # 城市管理局
     assert recusal_reasons(org.users["handler_zj"], case) == []
+
+
+def test_a_complaint_about_a_units_service_is_answered_by_that_unit(org):
+    case = reported_case(org, subject="城市管理局东城中队", body="城管东城中队对占道经营的投诉一直没有回音。")
+    assert recusal_reasons(org.users["handler"], case) == []
 
 
 def test_a_declared_link_makes_the_handler_recuse(org):
