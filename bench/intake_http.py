@@ -34,7 +34,8 @@ BODY = ("我家住在东华社区花园小区三号楼，小区南门外的空�
 def _start_server(env: dict[str, str]) -> subprocess.Popen:
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "jubao.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
-         "--workers", os.environ.get("JUBAO_BENCH_WORKERS", "3"), "--threads", "2", "--log-level", "warning"],
+         "--workers", os.environ.get("JUBAO_BENCH_WORKERS", "3"), "--threads", os.environ.get("JUBAO_BENCH_THREADS", "2"),
+         "--log-level", "warning"],
         env=env,
     )
     for _ in range(100):

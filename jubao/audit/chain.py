@@ -73,12 +73,25 @@ class EventDraft:
     reporter_visible: bool = False
 
 
-def _locked_head() -> AuditChainHead:
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        AuditChainHead.objects.get_or_create(pk=1)
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
-    return head
+_HEAD_TABLE = AuditChainHead._meta.db_table
+_SMALL_APPEND = 16  # events written with the head in one statement on PostgreSQL
+
+
+def _lock_head(connection: Any) -> tuple[int, str]:
+    """The head's sequence number and hash, locked until the caller's transaction ends.
+
+    Raw SQL: every audited write passes here, and the ORM's query building would cost more than
+    the statement.
+    """
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, hash FROM {_HEAD_TABLE} WHERE id = 1{lock}", [])  # noqa: S608
+        row = cursor.fetchone()
+        if row is None:
+            AuditChainHead.objects.get_or_create(pk=1)
+            cursor.execute(f"SELECT seq, hash FROM {_HEAD_TABLE} WHERE id = 1{lock}", [])  # noqa: S608
+            row = cursor.fetchone()
+    return int(row[0]), str(row[1])
 
 
 def append_events(drafts: Sequence[EventDraft], *, now: datetime | None = None) -> list[SimpleNamespace]:
@@ -91,9 +104,9 @@ def append_events(drafts: Sequence[EventDraft], *, now: datetime | None = None) 
     algorithm = settings.JUBAO_AUDIT_HASH
     created_at = now or timezone.now()
     # No savepoint: a failed append must roll back the change it records, never be skipped alone.
-    with transaction.atomic(savepoint=False):
-        head = _locked_head()
-        seq, prev = head.seq, head.hash
+    connection = connections[router.db_for_write(AuditEvent)]
+    with transaction.atomic(using=connection.alias, savepoint=False):
+        seq, prev = _lock_head(connection)
         events = []
         for draft in drafts:
             seq += 1
@@ -107,22 +120,23 @@ def append_events(drafts: Sequence[EventDraft], *, now: datetime | None = None) 
             event.hash = event_hash(event)  # type: ignore[arg-type]
             prev = event.hash
             events.append(event)
-        _insert(events)
-        head.seq, head.hash = seq, prev
-        head.save(update_fields=["seq", "hash"])
+        _write(connection, events, seq, prev)
     return events
 
 
 _INSERT_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
 
 
-def _insert(events: list[SimpleNamespace]) -> None:
-    """One executemany: the sweeper appends tens of thousands of events, and bulk_create's
-    per-batch SQL compilation would cost more than the inserts themselves."""
-    connection = connections[router.db_for_write(AuditEvent)]
+def _write(connection: Any, events: list[SimpleNamespace], seq: int, head_hash: str) -> None:
+    """Insert the events and move the head.
+
+    On PostgreSQL a few events and the head go in one statement, so the lock on the head is held
+    for one round trip less; the sweeper's tens of thousands go in one executemany, as bulk_create's
+    per-batch SQL compilation would cost more than the inserts themselves.
+    """
     table = connection.ops.quote_name(str(AuditEvent._meta.db_table))
     columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in _INSERT_FIELDS)
-    placeholders = ", ".join(["%s"] * len(_INSERT_FIELDS))
+    placeholders = "(" + ", ".join(["%s"] * len(_INSERT_FIELDS)) + ")"
     converters = [
         (f.attname, (lambda v, f=f: f.get_db_prep_save(v, connection)) if isinstance(f, (DateTimeField, JSONField))
          else None)
@@ -132,8 +146,15 @@ def _insert(events: list[SimpleNamespace]) -> None:
         [convert(getattr(event, name)) if convert else getattr(event, name) for name, convert in converters]
         for event in events
     ]
+    move_head = f"UPDATE {_HEAD_TABLE} SET seq = %s, hash = %s WHERE id = 1"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)  # noqa: S608
+        if connection.vendor == "postgresql" and len(rows) <= _SMALL_APPEND:
+            values = ", ".join([placeholders] * len(rows))
+            cursor.execute(f"WITH appended AS (INSERT INTO {table} ({columns}) VALUES {values}) "  # noqa: S608
+                           f"{move_head}", [value for row in rows for value in row] + [seq, head_hash])
+            return
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {placeholders}", rows)  # noqa: S608
+        cursor.execute(move_head, [seq, head_hash])
 
 
 def append_event(draft: EventDraft, *, now: datetime | None = None) -> SimpleNamespace:

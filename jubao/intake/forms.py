@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.validators import RegexValidator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jubao.cases.models import Satisfaction
@@ -33,11 +34,12 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
 
 
-_choices_cache: dict[str, tuple[float, list[tuple[str, str]]]] = {}
+_choices_cache: dict[str, tuple[float, Any]] = {}
 
 
-def _cached_choices(name: str, build: Any) -> list[tuple[str, str]]:
-    """Regions and kinds change rarely; every form build re-reading them would tax each submission."""
+def _cached_choices(name: str, build: Any) -> Any:
+    """Regions and kinds change rarely; every form build re-reading them would tax each submission.
+    Other processes see a change within JUBAO_CONFIG_CACHE_SECONDS."""
     ttl = getattr(settings, "JUBAO_CONFIG_CACHE_SECONDS", 5)
     hit = _choices_cache.get(name)
     if hit is not None and ttl and time.monotonic() - hit[0] < ttl:
@@ -45,6 +47,12 @@ def _cached_choices(name: str, build: Any) -> list[tuple[str, str]]:
     choices = build()
     _choices_cache[name] = (time.monotonic(), choices)
     return choices
+
+
+def cached_region(code: str) -> Region:
+    """The region a submission names: read once per process and cache period, not per submission."""
+    region: Region = _cached_choices(f"region:{code}", lambda: Region.objects.get(code=code))
+    return region
 
 
 def region_choices() -> list[tuple[str, str]]:
@@ -101,10 +109,11 @@ class SubmissionForm(PortalForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Labels are built per request (they follow the reader's language); the rows are cached.
-        kinds = _cached_choices("kinds", lambda: [(k.code, k.name) for k in Kind.objects.filter(is_active=True)])
+        # Labels follow the reader's language: cached per language.
         kind_field: Any = self.fields["kind"]
-        kind_field.choices = [(code, Kind(code=code, name=name).public_label()) for code, name in kinds]
+        kind_field.choices = _cached_choices(f"kinds:{get_language()}", lambda: [
+            (kind.code, kind.public_label()) for kind in Kind.objects.filter(is_active=True)
+        ])
         region_field: Any = self.fields["region"]
         region_field.choices = _cached_choices("regions", region_choices)
 

@@ -23,6 +23,7 @@ from jubao.cases.errors import CaseError
 from jubao.cases.models import Case, CaseState, Report
 from jubao.cases.numbers import normalise
 from jubao.cases.services import ReportInput, case_register, case_transition
+from jubao.fastinsert import insert_one
 from jubao.organisation.models import Region
 from jubao.protection.vault import identity_store, keyed_hash
 
@@ -85,36 +86,41 @@ def _store_files(report: Report, files: list[Any], actor: Actor) -> None:
         attachment_save(actor=actor, report=report, checked=checked)
 
 
-@transaction.atomic
 def report_submit(*, submission: Submission, channel: str = "web", now: datetime | None = None) -> SubmitResult:
     """A report from the public portal (or the reporter API): real-name into the vault, anonymous with a receipt."""
     now = now or timezone.now()
-    identity = None
-    if submission.real_name:
-        if not submission.acknowledged_notice:
-            raise IntakeError(_("Please confirm that you have read the notice on false accusations."),
-                              field="acknowledged_notice")
-        identity = identity_store(actor=None, name=submission.name, id_number=submission.id_number,
-                                  phone=submission.phone, email=submission.email)
-        pseudonym = identity.pseudonym
-    else:
-        pseudonym = _anonymous_pseudonym()
-    actor = Actor.reporter(pseudonym)
-    report = case_register(actor=actor, now=now, report=ReportInput(
-        channel=channel, kind=submission.kind, title=submission.title, body=submission.body,
-        region=submission.region, address=submission.address, occurred_on=submission.occurred_on,
-        occurred_text=submission.occurred_text, reported_subject=submission.reported_subject,
-        latitude=submission.latitude, longitude=submission.longitude,
-        contact_preference=submission.contact_preference, identity_id=identity.pk if identity else None,
-        reporter_pseudonym=pseudonym,
-    ))
-    receipt = None if identity else new_receipt()
-    ReporterAccess.objects.create(
-        report=report, receipt_hash=hash_receipt(receipt) if receipt else "",
-        acknowledged_false_accusation_notice_at=now if identity else None, language=submission.language,
-    )
-    _store_files(report, submission.files, actor)
-    milestones.report_received(report)
+    if submission.real_name and not submission.acknowledged_notice:
+        raise IntakeError(_("Please confirm that you have read the notice on false accusations."),
+                          field="acknowledged_notice")
+    # Hashing is deliberately slow: done before the transaction, it holds no lock.
+    receipt = None if submission.real_name else new_receipt()
+    receipt_hash = hash_receipt(receipt) if receipt else ""
+    with transaction.atomic():
+        identity = None
+        if submission.real_name:
+            identity = identity_store(actor=None, name=submission.name, id_number=submission.id_number,
+                                      phone=submission.phone, email=submission.email)
+            pseudonym = identity.pseudonym
+        else:
+            pseudonym = _anonymous_pseudonym()
+        actor = Actor.reporter(pseudonym)
+
+        def complete(report: Report) -> None:
+            insert_one(ReporterAccess(
+                report=report, receipt_hash=receipt_hash,
+                acknowledged_false_accusation_notice_at=now if identity else None, language=submission.language,
+            ))
+            _store_files(report, submission.files, actor)
+            milestones.report_received(report)
+
+        report = case_register(actor=actor, now=now, complete=complete, report=ReportInput(
+            channel=channel, kind=submission.kind, title=submission.title, body=submission.body,
+            region=submission.region, address=submission.address, occurred_on=submission.occurred_on,
+            occurred_text=submission.occurred_text, reported_subject=submission.reported_subject,
+            latitude=submission.latitude, longitude=submission.longitude,
+            contact_preference=submission.contact_preference, identity_id=identity.pk if identity else None,
+            reporter_pseudonym=pseudonym,
+        ))
     return SubmitResult(report=report, receipt=receipt)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,10 +17,17 @@ from django.views.decorators.http import require_POST
 from jubao.cases.errors import CaseError
 from jubao.cases.models import CaseState, RefusalReason
 from jubao.feedback.letters import reporter_letter_available
-from jubao.organisation.models import Region
 
-from . import public, ratelimit
-from .forms import FollowupLoginForm, MessageForm, RatingForm, ReviewForm, SubmissionForm, SupplementForm
+from . import handoff, public, ratelimit
+from .forms import (
+    FollowupLoginForm,
+    MessageForm,
+    RatingForm,
+    ReviewForm,
+    SubmissionForm,
+    SupplementForm,
+    cached_region,
+)
 from .models import MessageDirection
 from .qr import qr_svg
 from .receipts import display_receipt
@@ -39,7 +47,6 @@ from .services import (
 from .uploads import UploadRejected, check_uploads
 
 SESSION_REPORT = "reporter_report"
-SESSION_RECEIPT = "reporter_receipt_once"
 LARGE_TEXT_COOKIE = "jubao_large_text"
 
 
@@ -58,7 +65,7 @@ def _submission(form: SubmissionForm, files: list[Any]) -> Submission:
     data = form.cleaned_data
     return Submission(
         kind=data["kind"], title=data["title"], body=data["body"],
-        region=Region.objects.get(code=data["region"]), address=data["address"], latitude=data["latitude"],
+        region=cached_region(data["region"]), address=data["address"], latitude=data["latitude"],
         longitude=data["longitude"], occurred_on=data["occurred_on"], occurred_text=data["occurred_text"],
         reported_subject=data["reported_subject"], contact_preference=data.get("contact_preference") or "",
         real_name=data["identity"] == "real_name", name=data.get("name", ""), id_number=data.get("id_number", ""),
@@ -83,12 +90,15 @@ def submit(request: HttpRequest) -> HttpResponse:
             except IntakeError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             else:
-                _fresh_session(request)
-                request.session[SESSION_REPORT] = str(result.report.public_id)
-                if result.receipt:
-                    request.session[SESSION_RECEIPT] = result.receipt
-                request.session.set_expiry(0)
-                return redirect("intake:receipt")
+                # No session yet: the receipt page signs the reporter in, so the receipt never sits in a
+                # session row in the database.
+                response = redirect("intake:receipt")
+                response.set_cookie(
+                    handoff.COOKIE, handoff.seal(handoff.Handoff(str(result.report.public_id), result.receipt)),
+                    max_age=handoff.MAX_AGE_SECONDS, path=reverse("intake:receipt"), httponly=True,
+                    samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
+                )
+                return response
         status = 400
     else:
         status = 200
@@ -97,14 +107,23 @@ def submit(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def receipt(request: HttpRequest) -> HttpResponse:
-    report = report_for_session(request.session.get(SESSION_REPORT))
+    handed = handoff.open_sealed(request.COOKIES.get(handoff.COOKIE))
+    report = report_for_session(handed.report_public_id if handed else request.session.get(SESSION_REPORT))
+    response: HttpResponse
     if report is None:
-        return redirect("intake:login")
-    secret = request.session.pop(SESSION_RECEIPT, None)  # shown once, then gone
-    qr = qr_svg(f"{report.tracking_number}\n{secret}") if secret else qr_svg(report.tracking_number)
-    return render(request, "portal/receipt.html", {
-        "report": report, "receipt": display_receipt(secret) if secret else None, "qr": qr,
-    })
+        response = redirect("intake:login")
+    else:
+        secret = handed.receipt if handed else None  # shown once: the cookie is deleted below
+        if handed:
+            _fresh_session(request)
+            request.session[SESSION_REPORT] = str(report.public_id)
+            request.session.set_expiry(0)
+        qr = qr_svg(f"{report.tracking_number}\n{secret}") if secret else qr_svg(report.tracking_number)
+        response = render(request, "portal/receipt.html", {
+            "report": report, "receipt": display_receipt(secret) if secret else None, "qr": qr,
+        })
+    response.delete_cookie(handoff.COOKIE, path=reverse("intake:receipt"), samesite="Lax")
+    return response
 
 
 @never_cache

@@ -29,6 +29,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from jubao.fastinsert import insert_one
+
 from . import registry
 from .models import ACTIVE_STATUSES, Job, JobStatus, PeriodicTask
 
@@ -82,7 +84,7 @@ def job_enqueue(
         "dedupe_key": dedupe_key or None,
     }
     if not dedupe_key:
-        return Job.objects.create(**fields)
+        return insert_one(Job(**fields))
     existing = Job.objects.filter(dedupe_key=dedupe_key, status__in=ACTIVE_STATUSES).first()
     if existing is not None:
         return existing

@@ -24,6 +24,7 @@ from jubao.audit.models import ActorKind
 from jubao.cases.errors import CaseError
 from jubao.cases.models import Case, CaseState, Grade, Impact, Report, Urgency, Verifiability
 from jubao.cases.workflow import TRANSITIONS
+from jubao.fastinsert import insert_one
 
 from .models import CaseTriage, Decision, EmergencyEvent, Step, TriageResult, TriageStatus
 from .steps import Cue, StepEarlier, StepOutcome, TriageInput
@@ -334,7 +335,7 @@ def on_report_registered(report: Report) -> None:
     from jubao.jobs.services import job_enqueue
 
     # Registration always makes a new case, so there is no row to find first (this is the hottest write path).
-    CaseTriage.objects.create(case_id=report.case_id, updated_at=report.created_at)
+    insert_one(CaseTriage(case_id=report.case_id, updated_at=report.created_at))
     if getattr(settings, "JUBAO_TRIAGE_INLINE", False):
         try:
             with transaction.atomic():

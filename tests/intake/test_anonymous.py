@@ -1,9 +1,12 @@
 """An anonymous reporter: submission, the receipt, coming back, and what is never stored."""
 
+import time
+
 import pytest
 from django.test import Client
 
 from jubao.cases.models import Case, CaseState, Report
+from jubao.intake import handoff
 from jubao.intake.models import ReporterAccess
 
 from .helpers import REPORT, database_contains, login, submit
@@ -27,6 +30,35 @@ def test_the_receipt_is_not_recoverable_from_the_database(org, client):
     assert database_contains(receipt) == []
     stored = ReporterAccess.objects.get(report__tracking_number=tracking).receipt_hash
     assert stored.startswith("$argon2id$")
+
+
+def test_the_receipt_never_reaches_the_database_even_before_the_receipt_page_is_seen(org, client):
+    response = client.post("/report/", REPORT)
+    assert response.status_code == 302
+    handed = handoff.open_sealed(response.cookies[handoff.COOKIE].value)
+    assert handed is not None and handed.receipt and len(handed.receipt) == 16
+    assert database_contains(handed.receipt) == []
+    cookie = response.cookies[handoff.COOKIE]
+    assert cookie["httponly"] and cookie["path"] == "/report/receipt/" and handed.receipt not in cookie.value
+
+
+def test_the_receipt_page_signs_the_reporter_in_and_forgets_the_handoff(org, client):
+    tracking, receipt = submit(client)
+    assert client.cookies[handoff.COOKIE].value == ""  # deleted by the receipt page
+    followup = client.get("/followup/report/")
+    assert followup.status_code == 200 and tracking in followup.content.decode()
+
+
+def test_a_forged_stale_or_foreign_handoff_shows_no_receipt(org, client, settings):
+    response = client.post("/report/", REPORT)
+    genuine = response.cookies[handoff.COOKIE].value
+    stale = handoff.seal(handoff.open_sealed(genuine), now=time.time() - handoff.MAX_AGE_SECONDS - 5)  # type: ignore[arg-type]
+    tampered = genuine[:-4] + ("AAAA" if genuine[-4:] != "AAAA" else "BBBB")
+    for value in (stale, tampered, "not-a-cookie"):
+        stranger = Client()
+        stranger.cookies[handoff.COOKIE] = value
+        page = stranger.get("/report/receipt/")
+        assert page.status_code == 302 and page["Location"].endswith("/followup/")
 
 
 def test_no_ip_address_or_user_agent_is_stored_for_an_anonymous_report(org):
