@@ -43,7 +43,7 @@ def test_the_receipt_never_reaches_the_database_even_before_the_receipt_page_is_
 
 
 def test_the_receipt_page_signs_the_reporter_in_and_forgets_the_handoff(org, client):
-    tracking, receipt = submit(client)
+    tracking, _receipt = submit(client)
     assert client.cookies[handoff.COOKIE].value == ""  # deleted by the receipt page
     followup = client.get("/followup/report/")
     assert followup.status_code == 200 and tracking in followup.content.decode()

@@ -15,6 +15,7 @@ from jubao.audit.models import AuditEvent
 from jubao.taxonomy.models import Category
 from jubao.triage.classify import classification_step
 from jubao.triage.classify.dataset import Example
+from jubao.triage.classify.hints import hints_from_database, hints_from_tree
 from jubao.triage.classify.model import TextClassifier
 from jubao.triage.classify.training import (
     TrainingError,
@@ -182,3 +183,58 @@ def test_models_trained_long_ago_stay_listed_newest_first(category_model, system
     newer = classifier_train(actor=system, target="category", examples=_category_examples(), evaluate_folds=3)
     assert list(ClassifierModel.objects.values_list("version", flat=True)) == [newer.version, category_model.version]
     assert "macro_f1" in newer.metrics
+
+
+# --- category-name hints ------------------------------------------------------------------------
+
+HINT_TREE = [
+    {"name": "城乡建设", "children": [
+        {"name": "城市建设和市政管理", "children": [{"name": "燃气管道安全"}, {"name": "井盖维修"}, {"name": "其他"}]},
+    ]},
+    {"name": "环境保护", "children": [{"name": "环境污染", "children": [{"name": "噪声污染"}, {"name": "其他"}]}]},
+]
+
+
+def test_a_tree_gives_each_label_the_names_below_it_but_not_its_own_or_other():
+    hints = hints_from_tree(HINT_TREE)
+    assert hints["城乡建设"] == ["城市建设和市政管理", "燃气管道安全", "井盖维修"]
+    assert hints["环境污染"] == ["噪声污染"]
+    assert "井盖维修" not in hints  # a leaf names nothing below it
+    assert all("其他" not in phrases for phrases in hints.values())
+
+
+def test_hints_teach_a_sub_topic_no_training_report_mentions():
+    rows = [r for r in labelled_reports() if r["label"] in {"城乡建设", "环境保护"}]
+    titles, bodies, labels = [r["title"] for r in rows], [r["body"] for r in rows], [r["label"] for r in rows]
+    unseen = ("燃气管道井盖", "")
+    assert all("燃气" not in t + b and "井盖" not in t + b for t, b in zip(titles, bodies, strict=True))
+    plain = TextClassifier().fit(titles, bodies, labels)
+    hinted = TextClassifier().fit(titles, bodies, labels, hints=hints_from_tree(HINT_TREE))
+    assert hinted.score(*unseen)[0].label == "城乡建设"
+    plain_share = {s.label: s.score for s in plain.score(*unseen)}["城乡建设"]
+    assert {s.label: s.score for s in hinted.score(*unseen)}["城乡建设"] > plain_share
+
+
+def test_triage_eval_uses_a_category_tree_exported_beside_the_training_file(tmp_path):
+    rows = labelled_reports()
+    train = write_jsonl(tmp_path / "train.jsonl", rows)
+    out = io.StringIO()
+    call_command("triage_eval", "--train", str(train), "--cv", "3", "--no-taxonomy", stdout=out)
+    assert json.loads(out.getvalue())["hints"] == {"source": None, "labels": 0, "phrases": 0}
+    (tmp_path / "taxonomy.json").write_text(json.dumps(HINT_TREE, ensure_ascii=False), encoding="utf-8")
+    out = io.StringIO()
+    call_command("triage_eval", "--train", str(train), "--cv", "3", stdout=out)
+    assert json.loads(out.getvalue())["hints"] == {"source": str(tmp_path / "taxonomy.json"), "labels": 2,
+                                                   "phrases": 5}
+    broken = tmp_path / "tree.json"
+    broken.write_text("{not json", encoding="utf-8")
+    with pytest.raises(CommandError, match="not valid JSON"):
+        call_command("triage_eval", "--train", str(train), "--cv", "3", "--taxonomy", str(broken))
+
+
+def test_a_category_model_learns_the_deployments_sub_category_names(org, system):
+    row = classifier_train(actor=system, target="category", examples=_category_examples(), evaluate_folds=0)
+    top = {c.name: str(c.pk) for c in Category.objects.filter(parent__isnull=True)}
+    hints = hints_from_database(row.labels, by="pk")
+    assert "违章建筑" in hints[top["城乡建设"]] and "城乡建设" not in hints[top["城乡建设"]]
+    assert row.metrics["hint_phrases"] == sum(len(p) for p in hints.values()) > 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -13,9 +13,12 @@ from sklearn.model_selection import StratifiedKFold
 from .dataset import Example
 from .model import TextClassifier
 
+Hints = Mapping[str, Sequence[str]] | None
 
-def _fit(train: Sequence[Example]) -> TextClassifier:
-    return TextClassifier().fit([e.title for e in train], [e.body for e in train], [e.label for e in train])
+
+def _fit(train: Sequence[Example], hints: Hints) -> TextClassifier:
+    return TextClassifier().fit([e.title for e in train], [e.body for e in train], [e.label for e in train],
+                                hints=hints)
 
 
 def _scores(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
@@ -29,9 +32,9 @@ def _scores(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
     }
 
 
-def evaluate(train: Sequence[Example], test: Sequence[Example]) -> dict[str, Any]:
+def evaluate(train: Sequence[Example], test: Sequence[Example], *, hints: Hints = None) -> dict[str, Any]:
     started = time.perf_counter()
-    model = _fit(train)
+    model = _fit(train, hints)
     train_seconds = time.perf_counter() - started
     predicted: list[str] = []
     timings: list[float] = []
@@ -48,13 +51,14 @@ def evaluate(train: Sequence[Example], test: Sequence[Example]) -> dict[str, Any
     return result
 
 
-def cross_validate(examples: Sequence[Example], *, folds: int = 5, seed: int = 0) -> dict[str, Any]:
+def cross_validate(examples: Sequence[Example], *, folds: int = 5, seed: int = 0,
+                   hints: Hints = None) -> dict[str, Any]:
     labels = np.array([e.label for e in examples])
     predicted = np.empty(len(examples), dtype=object)
     timings: list[float] = []
     splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
     for train_index, test_index in splitter.split(np.zeros(len(labels)), labels):
-        model = _fit([examples[i] for i in train_index])
+        model = _fit([examples[i] for i in train_index], hints)
         for i in test_index:
             begin = time.perf_counter()
             predicted[i] = model.score(examples[i].title, examples[i].body)[0].label

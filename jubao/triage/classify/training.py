@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from jubao.triage.models import ClassifierModel, ClassifierTarget, ExampleSource
 
 from .dataset import Example, read_jsonl
 from .evaluation import cross_validate
+from .hints import hints_from_database
 from .model import TextClassifier
 
 MIN_EXAMPLES = 10
@@ -65,10 +66,12 @@ def training_examples(target: str) -> list[Example]:
     return examples
 
 
-def _version(target: str, examples: Sequence[Example]) -> str:
+def _version(target: str, examples: Sequence[Example], hints: Mapping[str, Sequence[str]]) -> str:
     digest = hashlib.sha256()
     for example in examples:
         digest.update(f"{example.label}\x1f{example.title}\x1f{example.body}\x1e".encode())
+    for label in sorted(hints):
+        digest.update("\x1f".join([label, *hints[label]]).encode() + b"\x1d")
     # The data's hash says what it learnt from; the random tail keeps two runs in the same second apart.
     return f"{target}-{timezone.now():%Y%m%d-%H%M%S}-{digest.hexdigest()[:6]}{secrets.token_hex(2)}"
 
@@ -84,16 +87,19 @@ def classifier_train(*, actor: Actor, target: str, examples: Sequence[Example], 
         raise TrainingError(_("Training needs at least %(n)s examples with at least two different labels; "
                               "there are %(count)s examples with %(labels)s different labels.")
                             % {"n": MIN_EXAMPLES, "count": len(examples), "labels": len(labels)})
+    # Category models learn the names of each category's sub-categories too (see hints.py).
+    hints = hints_from_database(labels, by="pk") if target == ClassifierTarget.CATEGORY else {}
     started = time.perf_counter()
     model = TextClassifier().fit([e.title for e in examples], [e.body for e in examples],
-                                 [e.label for e in examples])
-    metrics: dict[str, Any] = {"train_seconds": round(time.perf_counter() - started, 1)}
+                                 [e.label for e in examples], hints=hints)
+    metrics: dict[str, Any] = {"train_seconds": round(time.perf_counter() - started, 1),
+                               "hint_phrases": sum(len(phrases) for phrases in hints.values())}
     smallest = min(sum(1 for e in examples if e.label == label) for label in labels)
     if evaluate_folds >= 2 and smallest >= evaluate_folds:
-        metrics.update(cross_validate(examples, folds=evaluate_folds))
+        metrics.update(cross_validate(examples, folds=evaluate_folds, hints=hints))
     now = timezone.now()
     row = ClassifierModel.objects.create(
-        target=target, version=_version(target, examples), labels=sorted(labels), metrics=metrics,
+        target=target, version=_version(target, examples, hints), labels=sorted(labels), metrics=metrics,
         training_size=len(examples), trained_at=now, trained_by=actor.user, blob=model.to_bytes(),
     )
     append_event(EventDraft(kind="triage.model_trained", actor_kind=actor.kind, actor_id=actor.user_id,

@@ -7,6 +7,11 @@ Each line is {"title", "body", "label"}. Prints one JSON object: accuracy, macro
 the mean milliseconds to classify one report on its own (the way reports arrive), not in a batch.
 Nothing is written to the database: deployers use this to judge a model on their data before
 training one in the product and switching it on.
+
+The names of each label's sub-categories help the model (see `jubao/triage/classify/hints.py`). They
+come from `--taxonomy FILE` (the tree format `import_taxonomy` reads), else from a `taxonomy.json`
+exported beside the training file, else from this deployment's categories; `hints` in the output
+says which. `--no-taxonomy` leaves them out.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jubao.triage.classify.dataset import read_jsonl
 from jubao.triage.classify.evaluation import cross_validate, evaluate
+from jubao.triage.classify.hints import hints_for_files
 
 
 class Command(BaseCommand):
@@ -31,6 +37,10 @@ class Command(BaseCommand):
         parser.add_argument("--test", type=Path, help="JSONL with title, body and label (held out)")
         parser.add_argument("--cv", type=int, default=0, help="cross-validate on the train file with K folds")
         parser.add_argument("--label-field", default="label")
+        parser.add_argument("--taxonomy", type=Path,
+                            help="category tree (JSON or XLSX, as import_taxonomy reads) whose sub-category "
+                                 "names become hints for their labels")
+        parser.add_argument("--no-taxonomy", action="store_true", help="train without category-name hints")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["test"] and options["cv"] < 2:
@@ -38,11 +48,16 @@ class Command(BaseCommand):
         try:
             train = read_jsonl(options["train"], label_field=options["label_field"])
             test = read_jsonl(options["test"], label_field=options["label_field"]) if options["test"] else None
+            hints, source = ({}, "") if options["no_taxonomy"] else hints_for_files(
+                options["train"], {e.label for e in train}, tree_path=options["taxonomy"])
         except (OSError, ValueError) as error:
             raise CommandError(str(error)) from error
         started = time.perf_counter()
-        result = evaluate(train, test) if test is not None else cross_validate(train, folds=options["cv"])
+        result = (evaluate(train, test, hints=hints) if test is not None
+                  else cross_validate(train, folds=options["cv"], hints=hints))
         result["seconds"] = round(time.perf_counter() - started, 1)
+        result["hints"] = {"source": source or None, "labels": len(hints),
+                           "phrases": sum(len(phrases) for phrases in hints.values())}
         self.stdout.write(json.dumps(result, ensure_ascii=False, default=_plain))
 
 
