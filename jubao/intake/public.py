@@ -12,6 +12,8 @@ from jubao.audit.models import AuditEvent
 from jubao.cases.models import Case, CaseState, Report
 from jubao.deadlines.models import CaseDeadline, DeadlineStatus, Stage
 
+from .models import MessageDirection, ReporterMessage
+
 
 @dataclass
 class PublicEvent:
@@ -96,6 +98,15 @@ def open_supplement_request(case: Case, report: Report | None = None) -> str | N
             if text is not None:
                 return text
     return None
+
+
+def public_messages(report: Report, open_request: str | None) -> list[ReporterMessage]:
+    """The reporter's message thread, without the open request for more information: that list has its own
+    section with the answer form on the same page, and reading it twice makes it look like two requests."""
+    messages = list(report.messages.order_by("created_at"))
+    if not open_request:
+        return messages
+    return [m for m in messages if not (m.direction == MessageDirection.TO_REPORTER and m.body == open_request)]
 
 
 def public_status(case: Case) -> str:

@@ -155,12 +155,13 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 def _followup_context(report: Any, **forms: Any) -> dict[str, Any]:
     case = report.case
+    supplement_request = public.open_supplement_request(case, report)
     return {
         "report": report, "case": case, "status": public.public_status(case),
         "letter_available": reporter_letter_available(report),
         "timeline": public.public_timeline(case), "deadlines": public.public_deadlines(case),
-        "supplement_request": public.open_supplement_request(case, report),
-        "messages": report.messages.order_by("created_at"),
+        "supplement_request": supplement_request,
+        "messages": public.public_messages(report, supplement_request),
         "can_rate": case.state == CaseState.ANSWERED,
         "can_review": case.state in (CaseState.ANSWERED, CaseState.RATED),
         "answer": case.feedback_text if case.state in _ANSWERED_STATES else "",
